@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: MIT
+// The bank2mqtt ServerApplication: command line, start-up checks, and the run modes.
+#pragma once
+
+#include "bank2mqtt/services.h"
+
+#include <Poco/Util/ServerApplication.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bank2mqtt {
+
+struct Config;
+class SourceHost;
+
+class App : public Poco::Util::ServerApplication {
+public:
+    App();
+    ~App() override;
+
+    /// Runs the application and maps Poco's generic option-error exit to sysexits 64.
+    int runFromCommandLine(int argc, char** argv);
+
+protected:
+    void initialize(Poco::Util::Application& self) override;
+    void defineOptions(Poco::Util::OptionSet& options) override;
+    void handleOption(const std::string& name, const std::string& value) override;
+    int main(const std::vector<std::string>& args) override;
+
+private:
+    enum class Mode { Daemon, Once, ListAccounts, CheckConfig, Help, Version };
+
+    /// Loads the config and every source's plugin, validated and configured. Throws
+    /// UsageError / ConfigError / PluginError with complete messages.
+    void loadSources(bool createStateDir);
+    int runDaemon();
+    int runOnce();
+    int listAccounts();
+    int checkConfig();
+    void printHelp() const;
+
+    Mode mode_ = Mode::Daemon;
+    std::string configFile_ = "/etc/bank2mqtt/bank2mqtt.ini";
+    std::string listSource_;
+    LogLevel logLevel_ = LogLevel::Info;
+    bool initialized_ = false;
+    std::string usageError_;
+
+    std::unique_ptr<Clock> clock_;
+    std::unique_ptr<Config> config_;
+    std::vector<std::unique_ptr<SourceHost>> sources_;
+};
+
+}  // namespace bank2mqtt

@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: MIT
+// PahoMqttClient: the one place that speaks MQTT.
+#include "paho_mqtt_client.h"
+
+#include <mqtt/async_client.h>
+
+#include <algorithm>
+
+namespace bank2mqtt {
+namespace {
+
+bool isTlsUri(const std::string& uri)
+{
+    return uri.rfind("ssl://", 0) == 0 || uri.rfind("wss://", 0) == 0 ||
+           uri.rfind("mqtts://", 0) == 0;
+}
+
+// Paho reports CONNACK refusals as small positive return codes (MQTT 3.1.1, section 3.2.2.3).
+std::string describeConnectFailure(const mqtt::exception& e, const std::string& uri)
+{
+    const std::string where = "the MQTT broker at " + uri;
+    switch (e.get_return_code()) {
+    case 1:
+        return where + " refused the protocol version";
+    case 2:
+        return where + " refused the client id; set a unique client_id in [mqtt]";
+    case 3:
+        return where + " is unavailable";
+    case 4:
+        return where + " refused the user name or password; check username and password_file";
+    case 5:
+        return where +
+               " refused the connection: not authorized (credentials or client certificate)";
+    default:
+        break;
+    }
+    std::string text = "could not connect to " + where + ": " + e.get_message();
+    if (text.back() == ' ' || text.back() == ':')
+        text += "connection failed";
+    if (isTlsUri(uri))
+        text += " (TLS: check ca_file, cert_file and key_file, and the broker's host name)";
+    return text;
+}
+
+}  // namespace
+
+PahoMqttClient::PahoMqttClient(Options options) : options_(std::move(options))
+{
+    client_ = std::make_unique<mqtt::async_client>(options_.uri, options_.clientId);
+    client_->set_connected_handler([this](const std::string&) { onConnected(); });
+    client_->set_connection_lost_handler([this](const std::string&) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        lost_ = true;
+        wake_.notify_all();
+    });
+    client_->set_message_callback([this](mqtt::const_message_ptr msg) {
+        if (messageHandler_)
+            messageHandler_(msg->get_topic(), msg->get_payload_str());
+    });
+}
+
+PahoMqttClient::~PahoMqttClient()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+        wake_.notify_all();
+    }
+    if (reconnectThread_.joinable())
+        reconnectThread_.join();
+    try {
+        if (client_->is_connected())
+            client_->disconnect(0)->wait_for(std::chrono::seconds(1));
+    } catch (const mqtt::exception&) {
+    }
+}
+
+void PahoMqttClient::setConnectedHandler(ConnectedHandler handler)
+{
+    connectedHandler_ = std::move(handler);
+}
+
+void PahoMqttClient::setMessageHandler(MessageHandler handler)
+{
+    messageHandler_ = std::move(handler);
+}
+
+void PahoMqttClient::onConnected()
+{
+    std::set<std::string> topics;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        topics = subscriptions_;
+        lost_ = false;
+    }
+    for (const auto& topic : topics) {
+        try {
+            client_->subscribe(topic, 1);
+        } catch (const mqtt::exception&) {
+            // The connection dropped again; the next connect restores the subscription.
+        }
+    }
+    if (connectedHandler_)
+        connectedHandler_();
+}
+
+bool PahoMqttClient::connect(std::chrono::milliseconds timeout, std::string& error)
+{
+    auto builder = mqtt::connect_options_builder()
+                       .clean_session(true)
+                       .keep_alive_interval(options_.keepAlive)
+                       .connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(timeout))
+                       .automatic_reconnect(false)
+                       .will(mqtt::message(options_.willTopic, options_.willPayload, 1, true));
+    if (!options_.username.empty())
+        builder.user_name(options_.username);
+    if (!options_.password.empty())
+        builder.password(options_.password);
+    if (isTlsUri(options_.uri)) {
+        auto ssl = mqtt::ssl_options_builder()
+                       .enable_server_cert_auth(!options_.insecure)
+                       .verify(!options_.insecure)
+                       .finalize();
+        if (!options_.caFile.empty())
+            ssl.set_trust_store(options_.caFile);
+        else
+            ssl.ca_path("/etc/ssl/certs");
+        if (!options_.certFile.empty()) {
+            ssl.set_key_store(options_.certFile);
+            ssl.set_private_key(options_.keyFile);
+        }
+        builder.ssl(ssl);
+    }
+    try {
+        auto token = client_->connect(builder.finalize());
+        if (!token->wait_for(timeout)) {
+            error = "no answer from the MQTT broker at " + options_.uri + " within " +
+                    std::to_string(timeout.count() / 1000) + " s";
+            return false;
+        }
+        return true;
+    } catch (const mqtt::exception& e) {
+        error = describeConnectFailure(e, options_.uri);
+        std::lock_guard<std::mutex> lock(mutex_);
+        lastError_ = error;
+        return false;
+    }
+}
+
+void PahoMqttClient::keepConnected()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!reconnectThread_.joinable())
+        reconnectThread_ = std::thread([this] { reconnectLoop(); });
+}
+
+// Sleeps on a condition variable while connected (no periodic wake-ups); after a loss, tries
+// again after 1, 2, 4 ... 60 s until connected or stopped.
+void PahoMqttClient::reconnectLoop()
+{
+    std::chrono::seconds backoff(1);
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+        if (client_->is_connected() && !lost_) {
+            backoff = std::chrono::seconds(1);
+            wake_.wait(lock, [this] { return stopping_ || lost_; });
+            continue;
+        }
+        lock.unlock();
+        std::string error;
+        const bool ok = connect(std::chrono::seconds(10), error);
+        lock.lock();
+        if (ok) {
+            lost_ = false;
+            continue;
+        }
+        wake_.wait_for(lock, backoff, [this] { return stopping_; });
+        backoff = std::min(backoff * 2, std::chrono::seconds(60));
+    }
+}
+
+bool PahoMqttClient::isConnected() const
+{
+    return client_->is_connected();
+}
+
+bool PahoMqttClient::publish(const std::string& topic, const std::string& payload, bool retain)
+{
+    if (!client_->is_connected())
+        return false;
+    try {
+        client_->publish(topic, payload.data(), payload.size(), 1, retain);
+        return true;
+    } catch (const mqtt::exception&) {
+        return false;
+    }
+}
+
+void PahoMqttClient::subscribe(const std::string& topicFilter)
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        subscriptions_.insert(topicFilter);
+    }
+    if (client_->is_connected()) {
+        try {
+            client_->subscribe(topicFilter, 1);
+        } catch (const mqtt::exception&) {
+        }
+    }
+}
+
+bool PahoMqttClient::flush(std::chrono::milliseconds timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    try {
+        for (const auto& token : client_->get_pending_delivery_tokens()) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0 || !token->wait_for(left))
+                return false;
+        }
+    } catch (const mqtt::exception&) {
+        return false;
+    }
+    return true;
+}
+
+void PahoMqttClient::disconnect(std::chrono::milliseconds timeout)
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+        wake_.notify_all();
+    }
+    if (reconnectThread_.joinable())
+        reconnectThread_.join();
+    try {
+        if (client_->is_connected())
+            client_->disconnect(static_cast<int>(timeout.count()))->wait_for(timeout);
+    } catch (const mqtt::exception&) {
+    }
+}
+
+}  // namespace bank2mqtt

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: MIT
+// MqttClient on Eclipse Paho C++: last will, TLS, credentials, our own bounded reconnect loop.
+#pragma once
+
+#include "mqtt_client.h"
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace mqtt {
+class async_client;
+}
+
+namespace bank2mqtt {
+
+class PahoMqttClient : public MqttClient {
+public:
+    struct Options {
+        std::string uri;  ///< tcp://, ssl://, ws://, wss://
+        std::string clientId;
+        std::string username, password;
+        std::string caFile, certFile, keyFile;  ///< TLS; system CAs when caFile is empty
+        bool insecure = false;                  ///< skip broker certificate verification
+        std::chrono::seconds keepAlive{60};
+        std::string willTopic;  ///< retained, QoS 1
+        std::string willPayload;
+    };
+
+    explicit PahoMqttClient(Options options);
+    ~PahoMqttClient() override;
+
+    void setConnectedHandler(ConnectedHandler handler) override;
+    void setMessageHandler(MessageHandler handler) override;
+    bool connect(std::chrono::milliseconds timeout, std::string& error) override;
+    void keepConnected() override;
+    bool isConnected() const override;
+    bool publish(const std::string& topic, const std::string& payload, bool retain) override;
+    void subscribe(const std::string& topicFilter) override;
+    bool flush(std::chrono::milliseconds timeout) override;
+    void disconnect(std::chrono::milliseconds timeout) override;
+
+private:
+    void reconnectLoop();
+    void onConnected();
+
+    Options options_;
+    std::unique_ptr<mqtt::async_client> client_;
+    ConnectedHandler connectedHandler_;
+    MessageHandler messageHandler_;
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::set<std::string> subscriptions_;
+    bool stopping_ = false;
+    bool lost_ = false;
+    std::string lastError_;
+    std::thread reconnectThread_;
+};
+
+}  // namespace bank2mqtt

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// Pure builders of what is published: topic names, account and status JSON, plain values.
+#pragma once
+
+#include "bank2mqtt/fetch_result.h"
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bank2mqtt {
+
+/// RFC 3339 in UTC with an explicit offset, second precision: "2026-11-27T07:00:00+00:00".
+std::string formatRfc3339(std::chrono::system_clock::time_point t);
+
+/// Topic-safe key from an account name: lower case ASCII, Norwegian/Danish/Swedish/German
+/// letters transliterated (æ->ae, ø->o, å->a, ä->a, ö->o, ü->u, ß->ss), every other run of
+/// characters turned into one '_', trimmed; "account" when nothing is left.
+std::string slugify(const std::string& name);
+
+/// Per-source state as published on <base>/<source>/status.
+struct SourceStatus {
+    std::string state = "starting";  ///< ok | stale | auth_failed | error | rate_limited
+    std::optional<std::chrono::system_clock::time_point> lastSuccess;
+    std::optional<std::chrono::system_clock::time_point> lastAttempt;
+    std::string error;  ///< empty when none
+    std::optional<std::chrono::system_clock::time_point> nextPoll;
+};
+
+/// {"state":..,"last_success":..,"last_attempt":..,"error":..,"next_poll":..}
+std::string sourceStatusJson(const SourceStatus& status);
+
+/// {"version":..,"started":..,"sources":{"<id>":{"state":..,"last_success":..,"next_poll":..}}}
+std::string infoJson(const std::string& version, std::chrono::system_clock::time_point started,
+                     const std::map<std::string, SourceStatus>& sources);
+
+/// Low-balance verdict: nullopt when no threshold is configured or it is not a number.
+std::optional<bool> isLowBalance(const Account& account,
+                                 const std::optional<std::string>& threshold);
+
+/// {"balance":437.25,"available":437.25,"credit_limit":0.00,"currency":"NOK","name":..,
+///  "type":..,"number":"*******3219","updated":..,"low_balance":null|true|false}
+/// Amounts are JSON number literals written from minor units, never through a double.
+std::string accountJson(const Account& account, std::chrono::system_clock::time_point updated,
+                        std::optional<bool> lowBalance);
+
+/// JSON string literal with escapes (quotes included).
+std::string jsonString(const std::string& text);
+
+}  // namespace bank2mqtt

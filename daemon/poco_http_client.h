@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// The HttpClient plugins get: Poco HTTP(S) sessions kept alive per origin, CA verification on.
+#pragma once
+
+#include "bank2mqtt/services.h"
+
+#include <Poco/Net/Context.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace Poco::Net {
+class HTTPClientSession;
+}
+
+namespace bank2mqtt {
+
+/// One instance per source; the host calls send() from one thread at a time, abort() from any.
+///
+/// - https:// only, except http:// to loopback (127.0.0.0/8, ::1, localhost) for simulators.
+/// - Certificates are verified against the system CAs plus `caFile` (when given), host name
+///   included. TLS sessions are cached, so a reconnect after the bank closed an idle
+///   connection resumes the session instead of a full handshake.
+/// - One kept-alive connection per scheme://host:port; a request that fails on a reused
+///   connection (the server closed it meanwhile) is retried once on a fresh one.
+class PocoHttpClient : public HttpClient {
+public:
+    struct Options {
+        std::string caFile;                          ///< extra CA to trust; empty = system only
+        std::chrono::milliseconds timeout{20000};    ///< caps HttpRequest::timeout
+        std::size_t maxBodyBytes = 4 * 1024 * 1024;  ///< larger replies are an error
+    };
+
+    explicit PocoHttpClient(Options options);
+    ~PocoHttpClient() override;
+
+    HttpResponse send(const HttpRequest& request) noexcept override;
+
+    /// Makes the request in flight (if any) fail at once, and every later one too. Thread-safe.
+    void abort() noexcept;
+
+    /// Connections opened so far (for logs and benchmarks).
+    unsigned connectionsOpened() const { return connectionsOpened_; }
+
+private:
+    struct Origin {
+        std::string scheme, host;
+        unsigned short port = 0;
+        std::string key() const { return scheme + "://" + host + ":" + std::to_string(port); }
+    };
+
+    HttpResponse exchange(Poco::Net::HTTPClientSession& session, const HttpRequest& request,
+                          const std::string& pathAndQuery, std::chrono::milliseconds timeout);
+    Poco::Net::HTTPClientSession& sessionFor(const Origin& origin);
+
+    Options options_;
+    Poco::Net::Context::Ptr tlsContext_;
+    std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
+    std::mutex inflightMutex_;
+    int inflightFd_ = -1;
+    std::atomic<bool> aborted_{false};
+    std::atomic<unsigned> connectionsOpened_{0};
+};
+
+/// True for 127.0.0.0/8, ::1 and "localhost" (the only hosts plain http:// may reach).
+bool isLoopbackHost(const std::string& host);
+
+}  // namespace bank2mqtt

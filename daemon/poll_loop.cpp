@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+// PollLoop: scheduling glue between the Scheduler, the sources and MQTT commands.
+#include "poll_loop.h"
+
+namespace bank2mqtt {
+
+PollLoop::PollLoop(Clock& clock, Scheduler& scheduler, Publisher& publisher,
+                   std::vector<SourcePoller*> sources, std::string version)
+    : clock_(clock), scheduler_(scheduler), publisher_(publisher), sources_(std::move(sources)),
+      version_(std::move(version)), started_(clock.wallNow())
+{
+}
+
+std::optional<std::chrono::system_clock::time_point>
+PollLoop::wallOf(std::optional<Scheduler::TimePoint> due) const
+{
+    if (!due)
+        return std::nullopt;
+    const auto delta = *due - clock_.monotonicNow();
+    return clock_.wallNow() +
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(delta);
+}
+
+void PollLoop::pollOne(SourcePoller& source)
+{
+    const auto started = clock_.monotonicNow();
+    FetchResult result = source.poll();
+    switch (result.status) {
+    case FetchStatus::Ok:
+        scheduler_.succeeded(source.id(), started);
+        break;
+    case FetchStatus::Temporary:
+        scheduler_.failed(source.id(), started);
+        break;
+    case FetchStatus::RateLimited:
+        scheduler_.rateLimited(source.id(), started, result.retryAfter);
+        break;
+    case FetchStatus::AuthRequired:
+    case FetchStatus::ConfigError:
+        scheduler_.suspend(source.id(), started);
+        break;
+    }
+    source.publishStatus(wallOf(scheduler_.nextDue(source.id())));
+    publishInfo();
+}
+
+void PollLoop::publishInfo()
+{
+    std::map<std::string, SourceStatus> statuses;
+    for (const auto* s : sources_)
+        statuses[s->id()] = s->status();
+    publisher_.set(publisher_.baseTopic() + "/info", infoJson(version_, started_, statuses));
+}
+
+std::vector<FetchResult> PollLoop::pollAllOnce()
+{
+    std::vector<FetchResult> results;
+    for (auto* source : sources_) {
+        const auto started = clock_.monotonicNow();
+        results.push_back(source->poll());
+        if (results.back().status == FetchStatus::Ok)
+            scheduler_.succeeded(source->id(), started);
+        else
+            scheduler_.failed(source->id(), started);
+        source->publishStatus(std::nullopt);  // no next poll: this process is about to exit
+    }
+    publishInfo();
+    return results;
+}
+
+void PollLoop::run()
+{
+    publishInfo();
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+        std::set<std::string> refresh;
+        refresh.swap(refreshRequests_);
+        lock.unlock();
+
+        const auto now = clock_.monotonicNow();
+        for (const auto& id : refresh) {
+            for (auto* s : sources_)
+                if (id.empty() || s->id() == id)
+                    scheduler_.refresh(s->id(), now);
+        }
+        for (const auto& id : scheduler_.due(clock_.monotonicNow())) {
+            {
+                std::lock_guard<std::mutex> check(mutex_);
+                if (stopping_)
+                    break;
+            }
+            for (auto* s : sources_)
+                if (s->id() == id)
+                    pollOne(*s);
+        }
+
+        lock.lock();
+        if (stopping_ || !refreshRequests_.empty())
+            continue;
+        // Sleep until the earliest due poll (or forever when every source is suspended); a
+        // command or stop() wakes us through the condition variable.
+        if (auto wake = scheduler_.nextWake()) {
+            const auto delay = *wake - clock_.monotonicNow();
+            if (delay > Scheduler::Duration::zero())
+                wake_.wait_for(lock, delay);
+        } else {
+            wake_.wait(lock, [this] { return stopping_ || !refreshRequests_.empty(); });
+        }
+    }
+}
+
+void PollLoop::stop()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+}
+
+void PollLoop::requestRefresh(const std::string& sourceId)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    refreshRequests_.insert(sourceId);
+    wake_.notify_all();
+}
+
+std::vector<std::string> PollLoop::commandTopics() const
+{
+    std::vector<std::string> topics{publisher_.baseTopic() + "/refresh"};
+    for (const auto* s : sources_)
+        topics.push_back(publisher_.baseTopic() + "/" + s->id() + "/refresh");
+    return topics;
+}
+
+void PollLoop::handleMessage(const std::string& topic, const std::string& /*payload*/)
+{
+    const std::string base = publisher_.baseTopic() + "/";
+    if (topic == base + "refresh") {
+        requestRefresh("");
+        return;
+    }
+    for (const auto* s : sources_) {
+        if (topic == base + s->id() + "/refresh") {
+            requestRefresh(s->id());
+            return;
+        }
+    }
+}
+
+}  // namespace bank2mqtt

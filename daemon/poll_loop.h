@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+// The daemon's only waiting place: sleeps until the next due poll, a refresh command or stop.
+#pragma once
+
+#include "publisher.h"
+#include "scheduler.h"
+#include "source_poller.h"
+
+#include <condition_variable>
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace bank2mqtt {
+
+/// run() is called on one thread (the poll thread); stop(), requestRefresh() and
+/// handleMessage() may be called from any thread and wake it at once.
+class PollLoop {
+public:
+    PollLoop(Clock& clock, Scheduler& scheduler, Publisher& publisher,
+             std::vector<SourcePoller*> sources, std::string version);
+
+    /// Polls every due source, then waits; returns after stop().
+    void run();
+    /// Polls every source once, in order, publishing as usual. Returns the results by source.
+    std::vector<FetchResult> pollAllOnce();
+    void stop();
+
+    /// `sourceId` empty = every source. Rate limits are the scheduler's.
+    void requestRefresh(const std::string& sourceId);
+    /// Topics this loop listens to: <base>/refresh and <base>/<source>/refresh.
+    std::vector<std::string> commandTopics() const;
+    /// Routes a received MQTT message; unknown topics are ignored.
+    void handleMessage(const std::string& topic, const std::string& payload);
+
+private:
+    void pollOne(SourcePoller& source);
+    void publishInfo();
+    std::optional<std::chrono::system_clock::time_point>
+    wallOf(std::optional<Scheduler::TimePoint> due) const;
+
+    Clock& clock_;
+    Scheduler& scheduler_;
+    Publisher& publisher_;
+    std::vector<SourcePoller*> sources_;
+    std::string version_;
+    std::chrono::system_clock::time_point started_;
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stopping_ = false;
+    std::set<std::string> refreshRequests_;  // "" = all
+};
+
+}  // namespace bank2mqtt

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// SourceHost: wiring of one plugin instance to its logger, HTTP client and state files.
+#include "source_host.h"
+
+#include <Poco/Path.h>
+
+namespace bank2mqtt {
+namespace {
+
+std::string stateFile(const std::string& dir, const std::string& name)
+{
+    if (dir.empty())
+        return {};  // memory only
+    Poco::Path path(dir);
+    path.makeDirectory();
+    path.setFileName(name);
+    return path.toString();
+}
+
+PocoHttpClient::Options httpOptions(const SourceSettings& s)
+{
+    PocoHttpClient::Options o;
+    o.caFile = s.caFile;
+    o.timeout = s.timeout;
+    return o;
+}
+
+}  // namespace
+
+SourceHost::SourceHost(const SourceSettings& settings, std::shared_ptr<LoadedPlugin> plugin,
+                       const std::string& stateDir, Clock& clock)
+    : settings_(settings), plugin_(std::move(plugin)), log_(settings.id),
+      http_(httpOptions(settings)),
+      pluginState_(stateFile(stateDir, settings.id + ".plugin.json"), log_),
+      hostState_(stateFile(stateDir, settings.id + ".json"), log_), services_{clock, http_,
+                                                                              pluginState_, log_}
+{
+    source_ = plugin_->createSource(services_);
+}
+
+SourceHost::~SourceHost()
+{
+    plugin_->destroySource(source_);
+}
+
+}  // namespace bank2mqtt

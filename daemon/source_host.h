@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+// One configured source: its plugin instance and the services the host lends it.
+#pragma once
+
+#include "config.h"
+#include "file_state_store.h"
+#include "log.h"
+#include "plugin_loader.h"
+#include "poco_http_client.h"
+
+#include <memory>
+
+namespace bank2mqtt {
+
+/// Owns, per source: a logger named after the source, an HttpClient with the source's CA and
+/// timeout, the plugin's state file `<state_dir>/<id>.plugin.json`, the host's own state file
+/// `<state_dir>/<id>.json` (memory only when stateDir is empty), and the BankSource instance
+/// (destroyed before the library).
+class SourceHost {
+public:
+    SourceHost(const SourceSettings& settings, std::shared_ptr<LoadedPlugin> plugin,
+               const std::string& stateDir, Clock& clock);
+    ~SourceHost();
+    SourceHost(const SourceHost&) = delete;
+    SourceHost& operator=(const SourceHost&) = delete;
+
+    const SourceSettings& settings() const { return settings_; }
+    const LoadedPlugin& plugin() const { return *plugin_; }
+    BankSource& source() { return *source_; }
+    NamedLogger& log() { return log_; }
+    StateStore& hostState() { return hostState_; }
+    /// Interrupts a fetch in progress (shutdown); thread-safe.
+    void abort() { http_.abort(); }
+
+private:
+    SourceSettings settings_;
+    std::shared_ptr<LoadedPlugin> plugin_;
+    NamedLogger log_;
+    PocoHttpClient http_;
+    FileStateStore pluginState_;
+    FileStateStore hostState_;
+    Services services_;
+    BankSource* source_ = nullptr;
+};
+
+}  // namespace bank2mqtt

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+// SourcePoller: turns a FetchResult into retained topics and one log line per state change.
+#include "source_poller.h"
+
+#include "money.h"
+
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <algorithm>
+#include <sstream>
+
+namespace bank2mqtt {
+namespace {
+const char* kKeysState = "account_keys";
+}
+
+SourcePoller::SourcePoller(SourcePlan plan, BankSource& source, Clock& clock, Logger& log,
+                           StateStore& hostState, Publisher& publisher)
+    : plan_(std::move(plan)), source_(source), clock_(clock), log_(log), hostState_(hostState),
+      publisher_(publisher)
+{
+    // Keys handed out before stay with their account (renaming an account in the bank must not
+    // move its topics); a corrupt entry just means keys are derived afresh.
+    if (auto saved = hostState_.get(kKeysState)) {
+        try {
+            auto object = Poco::JSON::Parser().parse(*saved).extract<Poco::JSON::Object::Ptr>();
+            for (const auto& [fingerprint, key] : *object)
+                if (key.isString())
+                    keys_[fingerprint] = key.extract<std::string>();
+        } catch (...) {
+            log_.warning("ignoring unreadable account keys in the state file");
+        }
+    }
+}
+
+FetchResult SourcePoller::poll()
+{
+    const auto wallStarted = clock_.wallNow();
+    const std::string oldState = status_.state;
+    const std::string oldError = status_.error;
+    log_.debug("fetch started");
+    FetchResult result = source_.fetch();
+    status_.lastAttempt = wallStarted;
+
+    switch (result.status) {
+    case FetchStatus::Ok:
+        publishAccounts(result.accounts, wallStarted);
+        status_.state = "ok";
+        status_.error.clear();
+        status_.lastSuccess = wallStarted;
+        break;
+    case FetchStatus::AuthRequired:
+        status_.state = "auth_failed";
+        status_.error = result.message;
+        break;
+    case FetchStatus::RateLimited:
+        status_.state = "rate_limited";
+        status_.error = result.message;
+        break;
+    case FetchStatus::Temporary:
+    case FetchStatus::ConfigError: {
+        const bool tooOld =
+            !status_.lastSuccess || wallStarted - *status_.lastSuccess > plan_.maxAge;
+        status_.state = (tooOld && status_.lastSuccess) ? "stale" : "error";
+        status_.error = result.message.empty() ? "the fetch failed" : result.message;
+        break;
+    }
+    }
+    logTransition(oldState, oldError, failures_);
+    failures_ = result.status == FetchStatus::Ok ? 0 : failures_ + 1;
+    return result;
+}
+
+void SourcePoller::logTransition(const std::string& oldState, const std::string& oldError,
+                                 int failures)
+{
+    if (status_.state == "ok") {
+        if (oldState != "ok" && oldState != "starting")
+            log_.info("recovered after " + std::to_string(failures) + " failed attempt" +
+                      (failures == 1 ? "" : "s"));
+        else if (oldState == "starting")
+            log_.info("first balances published");
+        else
+            log_.debug("balances published");
+        return;
+    }
+    if (status_.state != oldState || status_.error != oldError)
+        log_.log(status_.state == "auth_failed" ? LogLevel::Error : LogLevel::Warning,
+                 status_.state + ": " + status_.error);
+    else
+        log_.debug("still " + status_.state + ": " + status_.error);
+}
+
+void SourcePoller::publishStatus(std::optional<std::chrono::system_clock::time_point> nextPoll)
+{
+    status_.nextPoll = nextPoll;
+    publisher_.set(publisher_.baseTopic() + "/" + plan_.id + "/status", sourceStatusJson(status_));
+}
+
+std::string SourcePoller::keyFor(const Account& account, std::vector<std::string>& used)
+{
+    std::string key;
+    if (account.selector >= 0 && static_cast<std::size_t>(account.selector) < plan_.aliases.size())
+        key = plan_.aliases[static_cast<std::size_t>(account.selector)];
+    if (key.empty()) {
+        auto known = keys_.find(account.fingerprint);
+        key = known != keys_.end() ? known->second : slugify(account.name);
+    }
+    const std::string base = key;
+    for (int n = 2; std::find(used.begin(), used.end(), key) != used.end(); ++n)
+        key = base + "_" + std::to_string(n);
+    used.push_back(key);
+    return key;
+}
+
+void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
+                                   std::chrono::system_clock::time_point fetchedAt)
+{
+    // Accounts keep their key by fingerprint; new ones are keyed in fingerprint order so that
+    // two accounts with the same name get the same suffixes on every run.
+    std::vector<const Account*> ordered;
+    for (const auto& a : accounts)
+        ordered.push_back(&a);
+    std::stable_sort(ordered.begin(), ordered.end(), [this](const Account* a, const Account* b) {
+        const bool ka = keys_.count(a->fingerprint) > 0, kb = keys_.count(b->fingerprint) > 0;
+        if (ka != kb)
+            return ka;
+        return a->fingerprint < b->fingerprint;
+    });
+    std::vector<std::string> used;
+    bool keysChanged = false;
+    for (const Account* a : ordered) {
+        const std::string key = keyFor(*a, used);
+        auto& slot = keys_[a->fingerprint];
+        if (slot != key) {
+            slot = key;
+            keysChanged = true;
+        }
+        const std::string topic = publisher_.baseTopic() + "/" + plan_.id + "/" + key;
+        const auto low = isLowBalance(*a, plan_.lowBalance);
+        publisher_.set(topic, accountJson(*a, fetchedAt, low));
+        publisher_.set(topic + "/balance", formatMoney(a->balance));
+        publisher_.set(topic + "/available", formatMoney(a->available));
+        if (low)
+            publisher_.set(topic + "/low_balance", *low ? "ON" : "OFF");
+    }
+    if (keysChanged) {
+        Poco::JSON::Object object;
+        for (const auto& [fingerprint, key] : keys_)
+            object.set(fingerprint, key);
+        std::ostringstream text;
+        object.stringify(text);
+        hostState_.put(kKeysState, text.str());
+    }
+}
+
+}  // namespace bank2mqtt

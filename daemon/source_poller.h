@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+// One source's poll: fetch through its plugin, publish accounts and status, log state changes once.
+#pragma once
+
+#include "bank2mqtt/bank_source.h"
+#include "bank2mqtt/services.h"
+#include "payloads.h"
+#include "publisher.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bank2mqtt {
+
+/// What the poll loop needs to know about one source beyond the plugin.
+struct SourcePlan {
+    std::string id;
+    std::vector<std::string> aliases;  ///< per selector index; empty string = no alias
+    std::optional<std::string> lowBalance;
+    std::chrono::seconds maxAge{2700};
+};
+
+/// Not thread-safe: the poll loop calls it from one thread.
+class SourcePoller {
+public:
+    SourcePoller(SourcePlan plan, BankSource& source, Clock& clock, Logger& log,
+                 StateStore& hostState, Publisher& publisher);
+
+    const std::string& id() const { return plan_.id; }
+    const SourceStatus& status() const { return status_; }
+
+    /// Fetches once and publishes the accounts (on success). Does not publish the status, which
+    /// needs the next poll time: call publishStatus() after the scheduler has been told.
+    FetchResult poll();
+    void publishStatus(std::optional<std::chrono::system_clock::time_point> nextPoll);
+
+    /// Topic key of each account published so far, by fingerprint.
+    const std::map<std::string, std::string>& keys() const { return keys_; }
+
+private:
+    void publishAccounts(const std::vector<Account>& accounts,
+                         std::chrono::system_clock::time_point fetchedAt);
+    std::string keyFor(const Account& account, std::vector<std::string>& used);
+    void logTransition(const std::string& oldState, const std::string& oldError, int failures);
+
+    SourcePlan plan_;
+    BankSource& source_;
+    Clock& clock_;
+    Logger& log_;
+    StateStore& hostState_;
+    Publisher& publisher_;
+    SourceStatus status_;
+    std::map<std::string, std::string> keys_;
+    int failures_ = 0;
+};
+
+}  // namespace bank2mqtt

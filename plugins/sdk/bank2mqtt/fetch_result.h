@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// What a fetch returns: a status a person can act on, and accounts with money in minor units.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bank2mqtt {
+
+/// An amount as integer minor units of an ISO 4217 currency (43725 + "NOK" is 437.25 kr).
+/// Money never travels as a binary floating-point number past a plugin's parser.
+struct Money {
+    std::int64_t minor = 0;
+    std::string currency;  ///< ISO 4217 alphabetic code, upper case
+
+    bool operator==(const Money& o) const { return minor == o.minor && currency == o.currency; }
+    bool operator!=(const Money& o) const { return !(*this == o); }
+};
+
+/// One account as the host may publish it. Nothing in here identifies a person: the plugin
+/// keeps the full account number and the owner's national id to itself.
+struct Account {
+    /// Hex digest of the bank name and the full account number: stable across renames and
+    /// provider id changes, never reversible by reading it. Used for identities, not shown.
+    std::string fingerprint;
+    /// Index into SourceConfig::selectors of the selector that chose this account, or -1 when
+    /// no selectors were configured (all accounts).
+    int selector = -1;
+    std::string name;          ///< the name the account holder gave it, e.g. "Lommepenger"
+    std::string type;          ///< the bank's account type, e.g. "Standard account"
+    std::string maskedNumber;  ///< e.g. "*******3219"; only the last four digits in clear
+    Money balance;             ///< money owned; negative when overdrawn
+    Money available;           ///< money that can be spent now
+    std::optional<Money> creditLimit;
+};
+
+enum class FetchStatus {
+    Ok,            ///< `accounts` holds fresh data
+    AuthRequired,  ///< credentials rejected or consent expired: a person must act; the host
+                   ///< stops polling this source until the config changes or a refresh command
+    RateLimited,   ///< the bank asked us to wait; honour `retryAfter` when set
+    Temporary,     ///< try again later with back-off (bank down, bad reply, network)
+    ConfigError,   ///< the configuration cannot work (e.g. a selector matches no account)
+};
+
+struct FetchResult {
+    FetchStatus status = FetchStatus::Temporary;
+    std::vector<Account> accounts;  ///< only meaningful when status == Ok
+    std::optional<std::chrono::seconds> retryAfter;
+    /// One sentence for the status topic and the log, in words a user understands. Never a
+    /// secret, a token, a customer id, a full account number or a raw response body.
+    std::string message;
+
+    static FetchResult ok(std::vector<Account> accounts)
+    {
+        FetchResult r;
+        r.status = FetchStatus::Ok;
+        r.accounts = std::move(accounts);
+        return r;
+    }
+    static FetchResult failure(FetchStatus status, std::string message,
+                               std::optional<std::chrono::seconds> retryAfter = std::nullopt)
+    {
+        FetchResult r;
+        r.status = status;
+        r.message = std::move(message);
+        r.retryAfter = retryAfter;
+        return r;
+    }
+};
+
+/// Stable lower-case name, as used in logs.
+inline const char* toString(FetchStatus status) noexcept
+{
+    switch (status) {
+    case FetchStatus::Ok:
+        return "ok";
+    case FetchStatus::AuthRequired:
+        return "auth_required";
+    case FetchStatus::RateLimited:
+        return "rate_limited";
+    case FetchStatus::Temporary:
+        return "temporary";
+    case FetchStatus::ConfigError:
+        return "config_error";
+    }
+    return "unknown";
+}
+
+}  // namespace bank2mqtt
