@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+// The host's keys of a [source.<id>] section: plugin, schedule, account selection, threshold.
+#include "config_sections.h"
+
+#include "duration.h"
+
+#include <algorithm>
+
+namespace bank2mqtt::detail {
+
+namespace {
+
+bool allOf(const std::string& text, bool (*pred)(char))
+{
+    return !text.empty() && std::all_of(text.begin(), text.end(), pred);
+}
+
+bool isPluginChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+bool isAliasChar(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+// `accounts = a, pocket=b`. Account numbers are identifying, so messages name items by
+// position and never echo a selector.
+std::vector<AccountSelector> parseAccounts(const SectionScope& scope, const IniEntry& entry)
+{
+    std::vector<AccountSelector> accounts;
+    std::size_t start = 0;
+    for (int item = 1;; ++item) {
+        const std::size_t comma = entry.value.find(',', start);
+        const std::string text = trim(entry.value.substr(start, comma - start));
+        const std::string itemName = "item " + std::to_string(item);
+        if (text.empty())
+            scope.fail(entry, "has an empty " + itemName +
+                                  "; separate accounts with single commas and no trailing comma");
+        AccountSelector account;
+        const std::size_t eq = text.find('=');
+        account.selector = text;
+        if (eq != std::string::npos) {
+            account.alias = trim(text.substr(0, eq));
+            account.selector = trim(text.substr(eq + 1));
+            if (account.alias.empty())
+                scope.fail(entry, "has no alias before = in " + itemName +
+                                      "; write alias=account, e.g. pocket=Lommepenger");
+            if (account.selector.empty())
+                scope.fail(entry, "has the alias " + quote(account.alias) +
+                                      " but no account after = in " + itemName +
+                                      "; write alias=account, e.g. pocket=Lommepenger");
+            if (account.alias.size() > 32 || !allOf(account.alias, isAliasChar))
+                scope.fail(entry, "has the alias " + quote(account.alias) + " in " + itemName +
+                                      ", which is not 1 to 32 lower-case letters, digits or _; "
+                                      "it becomes an MQTT topic level, e.g. pocket");
+        }
+        for (std::size_t i = 0; i < accounts.size(); ++i) {
+            const std::string earlier = "item " + std::to_string(i + 1);
+            if (!account.alias.empty() && accounts[i].alias == account.alias)
+                scope.fail(entry, "uses the alias " + quote(account.alias) + " twice (" + earlier +
+                                      " and " + itemName + "); give each account its own alias");
+            if (accounts[i].selector == account.selector)
+                scope.fail(entry, "names the same account twice (" + earlier + " and " + itemName +
+                                      "); list each account once");
+        }
+        accounts.push_back(account);
+        if (comma == std::string::npos)
+            break;
+        start = comma + 1;
+    }
+    return accounts;
+}
+
+// A decimal amount in the account's currency: [-]digits[.digits], kept as text so it is
+// compared exactly against minor units later.
+void checkAmount(const SectionScope& scope, const IniEntry& entry)
+{
+    requireValue(scope, entry, "100");
+    const std::string& text = entry.value;
+    const std::size_t start = text.front() == '-' ? 1 : 0;
+    const std::size_t dot = text.find('.', start);
+    const std::string whole = text.substr(start, dot - start);
+    const std::string fraction = dot == std::string::npos ? "0" : text.substr(dot + 1);
+    if (text.find(',') != std::string::npos)
+        scope.badValue(entry, "uses a comma", "write . as the decimal separator, e.g. 99.50");
+    if (!allOf(whole, isDigit) || !allOf(fraction, isDigit))
+        scope.badValue(entry, "is not a decimal number",
+                       "write an amount in the account's currency such as 100 or 99.50, "
+                       "without a currency sign");
+    if (whole.size() > 15 || fraction.size() > 4)
+        scope.badValue(entry, "has too many digits",
+                       "write at most 15 digits before and 4 after the decimal point");
+}
+
+}  // namespace
+
+const std::vector<std::string>& sourceHostKeys()
+{
+    static const std::vector<std::string> keys = {"plugin",   "interval",    "max_age", "timeout",
+                                                  "accounts", "low_balance", "ca_file"};
+    return keys;
+}
+
+SourceSettings parseSource(const SectionScope& scope, const std::string& id,
+                           const ConfigFileFacts& facts, std::vector<std::string>& warnings)
+{
+    SourceSettings source;
+    source.id = id;
+    source.line = scope.line();
+    const std::vector<std::string>& hostKeys = sourceHostKeys();
+    for (const IniEntry& entry : scope.entries()) {
+        source.keyLines[entry.key] = entry.line;
+        if (std::find(hostKeys.begin(), hostKeys.end(), entry.key) == hostKeys.end())
+            source.pluginKeys[entry.key] = entry.value;
+    }
+
+    const IniEntry* plugin = scope.findSet("plugin");
+    if (plugin == nullptr)
+        throw ConfigError(scope.atSection() + " plugin is missing; add plugin = <name> naming "
+                                              "the bank's plugin, e.g. plugin = sbanken");
+    if (!allOf(plugin->value, isPluginChar))
+        scope.badValue(*plugin, "is not a plugin name",
+                       "write the <name> of a bank2mqtt-<name>.so in plugin_dir, e.g. sbanken");
+    source.plugin = plugin->value;
+
+    if (const IniEntry* entry = scope.find("interval")) {
+        source.interval = durationValue(scope, *entry, std::chrono::seconds(1),
+                                        std::chrono::hours(24 * 7), "15m");
+        if (source.interval < std::chrono::minutes(1))
+            warnings.push_back(scope.at(*entry) + " = " + formatDuration(source.interval) +
+                               " polls the bank more than once a minute, which may get the "
+                               "login blocked; 15m is usually often enough.");
+    }
+    if (const IniEntry* entry = scope.find("timeout"))
+        source.timeout =
+            durationValue(scope, *entry, std::chrono::seconds(1), std::chrono::seconds(120), "20s");
+    source.maxAge = 3 * source.interval;
+    if (const IniEntry* entry = scope.find("max_age")) {
+        source.maxAge = durationValue(scope, *entry, std::chrono::seconds(1),
+                                      std::chrono::hours(24 * 366), "1h");
+        if (source.maxAge < source.interval)
+            scope.badValue(*entry,
+                           "is shorter than interval " + formatDuration(source.interval) +
+                               ", so the data would always look stale",
+                           "make max_age at least the interval, e.g. " +
+                               formatDuration(3 * source.interval));
+    }
+    if (const IniEntry* entry = scope.findSet("accounts"))
+        source.accounts = parseAccounts(scope, *entry);
+    if (const IniEntry* entry = scope.find("low_balance")) {
+        checkAmount(scope, *entry);
+        source.lowBalance = entry->value;
+    }
+    if (const IniEntry* entry = scope.findSet("ca_file"))
+        source.caFile = checkReadableFile(scope, *entry, facts);
+    return source;
+}
+
+}  // namespace bank2mqtt::detail
