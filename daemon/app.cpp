@@ -175,7 +175,7 @@ void App::printHelp() const
         << "Usage: bank2mqtt [--config=FILE] [--once] [--list-accounts[=SOURCE]] [--check-config]\n"
            "                 [--log-level=LEVEL] [--version] [--help]\n\n"
            "Reads bank balances through the banks' open APIs and publishes them to MQTT\n"
-           "as retained messages, with Home Assistant discovery.\n\n"
+           "as retained messages.\n\n"
            "  --config=FILE          configuration file (default /etc/bank2mqtt/bank2mqtt.ini)\n"
            "  --once                 poll every source once, publish, disconnect, exit\n"
            "  --list-accounts[=SRC]  log in and print each account, to fill in accounts =\n"

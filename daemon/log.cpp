@@ -34,8 +34,10 @@ public:
             level = "error";
             break;
         }
-        std::string line = std::string(level) + " [" +
-                           (msg.getSource().empty() ? "bank2mqtt" : msg.getSource()) + "] " +
+        // Poco's own start-up logger (option errors) speaks for the daemon as a whole.
+        const std::string& source = msg.getSource();
+        const bool daemon = source.empty() || source == "ApplicationStartup";
+        std::string line = std::string(level) + " [" + (daemon ? "bank2mqtt" : source) + "] " +
                            msg.getText() + "\n";
         Poco::FastMutex::ScopedLock lock(mutex_);
         std::fwrite(line.data(), 1, line.size(), stderr);
