@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// Pure payload builders: slugs, RFC 3339, exact amounts in JSON, status and account table.
+#include "account_table.h"
+#include "payloads.h"
+
+#include <gtest/gtest.h>
+
+using namespace bank2mqtt;
+
+TEST(Slugify, TransliteratesNordicLettersAndCollapsesSeparators)
+{
+    EXPECT_EQ(slugify("Lommepenger"), "lommepenger");
+    EXPECT_EQ(slugify("H\xc3\xb8yrentekonto"), "hoyrentekonto");
+    EXPECT_EQ(slugify("  Bil & Hus -- 2026 "), "bil_hus_2026");
+    EXPECT_EQ(slugify("\xc3\x86rlig spare\xc3\xa5r"), "aerlig_sparear");
+    EXPECT_EQ(slugify("!!!"), "account");
+}
+
+TEST(Rfc3339, HasAnExplicitOffset)
+{
+    const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1795762800));
+    EXPECT_EQ(formatRfc3339(t), "2026-11-27T07:00:00+00:00");
+}
+
+TEST(AccountJson, WritesAmountsExactlyAndNoIdentifyingFields)
+{
+    Account a;
+    a.fingerprint = "abc";
+    a.name = "Kredittkort \"gull\"";
+    a.type = "Creditcard account";
+    a.maskedNumber = "*******3243";
+    a.balance = {-152040, "NOK"};
+    a.available = {847960, "NOK"};
+    a.creditLimit = Money{1000000, "NOK"};
+    const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1795762800));
+
+    const std::string json = accountJson(a, t, false);
+
+    EXPECT_EQ(json,
+              "{\"balance\":-1520.40,\"available\":8479.60,\"credit_limit\":10000.00,"
+              "\"currency\":\"NOK\",\"name\":\"Kredittkort \\\"gull\\\"\",\"type\":\"Creditcard "
+              "account\",\"number\":\"*******3243\",\"updated\":\"2026-11-27T07:00:00+00:00\","
+              "\"low_balance\":false}");
+    EXPECT_EQ(json.find("abc"), std::string::npos);
+}
+
+TEST(SourceStatusJson, UsesNullForMissingTimesAndErrors)
+{
+    SourceStatus s;
+    s.state = "error";
+    s.error = "the bank answered 503";
+    s.lastAttempt = std::chrono::system_clock::time_point(std::chrono::seconds(1795762800));
+
+    EXPECT_EQ(sourceStatusJson(s),
+              "{\"state\":\"error\",\"last_success\":null,\"last_attempt\":\"2026-11-27T07:00:00+"
+              "00:00\",\"error\":\"the bank answered 503\",\"next_poll\":null}");
+}
+
+TEST(LowBalance, ComparesInMinorUnitsOfTheAccountCurrency)
+{
+    Account a;
+    a.balance = {10000, "NOK"};
+    EXPECT_EQ(isLowBalance(a, std::string("100")), false);
+    EXPECT_EQ(isLowBalance(a, std::string("100.01")), true);
+    EXPECT_EQ(isLowBalance(a, std::nullopt), std::nullopt);
+}
+
+TEST(AccountTable, ListsMaskedNumbersWithAlignedColumns)
+{
+    Account a;
+    a.name = "H\xc3\xb8yrentekonto";
+    a.type = "High interest account";
+    a.maskedNumber = "*******3227";
+    a.balance = {1250000, "NOK"};
+    a.available = {1250000, "NOK"};
+    Account b = a;
+    b.name = "Lommepenger";
+    b.type = "Standard account";
+    b.maskedNumber = "*******3219";
+    b.balance = {43725, "NOK"};
+    b.available = {43725, "NOK"};
+
+    const std::string table = formatAccountTable({a, b});
+
+    EXPECT_EQ(table, "KEY            NAME           NUMBER       TYPE                    BALANCE  "
+                     "AVAILABLE  CURRENCY\n"
+                     "hoyrentekonto  H\xc3\xb8yrentekonto  *******3227  High interest account  "
+                     "12500.00   12500.00  NOK\n"
+                     "lommepenger    Lommepenger    *******3219  Standard account         437.25   "
+                     "  437.25  NOK\n");
+}

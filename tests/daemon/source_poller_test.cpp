@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: MIT
+// SourcePoller + Publisher + PollLoop on fakes: what reaches the broker, and what is logged once.
+#include "poll_loop.h"
+#include "publisher.h"
+#include "source_poller.h"
+#include "support/capturing_logger.h"
+#include "support/fake_clock.h"
+#include "support/fake_mqtt_client.h"
+#include "support/memory_state_store.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+using namespace bank2mqtt;
+using namespace bank2mqtt::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+class ScriptedSource : public BankSource {
+public:
+    std::vector<ConfigKey> configKeys() const noexcept override { return {}; }
+    ConfigResult configure(const SourceConfig&) noexcept override { return {}; }
+    FetchResult listAccounts() noexcept override { return fetch(); }
+    FetchResult fetch() noexcept override
+    {
+        ++fetches;
+        if (results.empty())
+            return FetchResult::failure(FetchStatus::Temporary, "script exhausted");
+        FetchResult r = results.front();
+        results.pop_front();
+        return r;
+    }
+    std::deque<FetchResult> results;
+    int fetches = 0;
+};
+
+Account account(const std::string& name, std::int64_t balance, const std::string& fp,
+                int selector = -1)
+{
+    Account a;
+    a.fingerprint = fp;
+    a.selector = selector;
+    a.name = name;
+    a.type = "Standard account";
+    a.maskedNumber = "*******3219";
+    a.balance = {balance, "NOK"};
+    a.available = {balance, "NOK"};
+    a.creditLimit = Money{0, "NOK"};
+    return a;
+}
+
+struct Rig {
+    FakeClock clock;
+    FakeMqttClient mqtt;
+    Publisher publisher{mqtt, "bank2mqtt"};
+    CapturingLogger log;
+    MemoryStateStore hostState;
+    ScriptedSource source;
+    SourcePlan plan{"kid", {}, std::nullopt, 45min};
+
+    Rig()
+    {
+        mqtt.setConnectedHandler([this] { publisher.onConnected(); });
+        mqtt.simulateReconnect();
+    }
+    SourcePoller poller() { return SourcePoller(plan, source, clock, log, hostState, publisher); }
+};
+
+}  // namespace
+
+TEST(SourcePoller, PublishesEveryAccountTopicRetained)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    auto poller = rig.poller();
+
+    poller.poll();
+    poller.publishStatus(std::nullopt);
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/available"], "437.25");
+    const std::string json = rig.mqtt.retained["bank2mqtt/kid/lommepenger"];
+    EXPECT_NE(json.find("\"balance\":437.25"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"number\":\"*******3219\""), std::string::npos) << json;
+    EXPECT_NE(rig.mqtt.retained["bank2mqtt/kid/status"].find("\"state\":\"ok\""),
+              std::string::npos);
+}
+
+TEST(SourcePoller, FailureKeepsTheLastGoodBalanceAndReportsWhy)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    rig.source.results.push_back(
+        FetchResult::failure(FetchStatus::Temporary, "the bank answered 503 Service Unavailable"));
+    auto poller = rig.poller();
+    poller.poll();
+
+    poller.poll();
+    poller.publishStatus(std::nullopt);
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
+    const std::string status = rig.mqtt.retained["bank2mqtt/kid/status"];
+    EXPECT_NE(status.find("\"state\":\"error\""), std::string::npos) << status;
+    EXPECT_NE(status.find("503"), std::string::npos) << status;
+}
+
+TEST(SourcePoller, FailureIsLoggedOnceAndRecoveryOnce)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    for (int i = 0; i < 3; ++i)
+        rig.source.results.push_back(FetchResult::failure(FetchStatus::Temporary, "bank down"));
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    auto poller = rig.poller();
+
+    for (int i = 0; i < 5; ++i)
+        poller.poll();
+
+    EXPECT_EQ(rig.log.count("bank down", LogLevel::Warning), 1u);
+    EXPECT_EQ(rig.log.count("recovered after 3 failed attempts", LogLevel::Info), 1u);
+}
+
+TEST(SourcePoller, DataOlderThanMaxAgeIsReportedStale)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    rig.source.results.push_back(FetchResult::failure(FetchStatus::Temporary, "bank down"));
+    auto poller = rig.poller();
+    poller.poll();
+    rig.clock.advance(46min);
+
+    poller.poll();
+
+    EXPECT_EQ(poller.status().state, "stale");
+}
+
+TEST(SourcePoller, AuthFailureIsItsOwnState)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::failure(FetchStatus::AuthRequired, "invalid_client"));
+    auto poller = rig.poller();
+
+    poller.poll();
+
+    EXPECT_EQ(poller.status().state, "auth_failed");
+    EXPECT_EQ(rig.log.count("invalid_client", LogLevel::Error), 1u);
+}
+
+TEST(SourcePoller, AliasNamesTheTopicAndKeysSurviveARename)
+{
+    Rig rig;
+    rig.plan.aliases = {"pocket"};
+    rig.source.results.push_back(
+        FetchResult::ok({account("Lommepenger", 100, "aa", 0), account("Sparekonto", 200, "bb")}));
+    rig.source.results.push_back(
+        FetchResult::ok({account("Lommepenger", 100, "aa", 0), account("Savings", 300, "bb")}));
+    auto poller = rig.poller();
+
+    poller.poll();
+    poller.poll();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/pocket/balance"], "1.00");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "3.00");
+    EXPECT_EQ(rig.mqtt.retained.count("bank2mqtt/kid/savings/balance"), 0u);
+}
+
+TEST(SourcePoller, KeysArePersistedForTheNextProcess)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok({account("Sparekonto", 200, "bb")}));
+    rig.source.results.push_back(FetchResult::ok({account("Savings", 300, "bb")}));
+    rig.poller().poll();
+
+    auto second = rig.poller();
+    second.poll();
+
+    EXPECT_EQ(second.keys().at("bb"), "sparekonto");
+}
+
+TEST(SourcePoller, SameNamesGetStableSuffixes)
+{
+    Rig rig;
+    rig.source.results.push_back(
+        FetchResult::ok({account("Sparekonto", 1, "ff"), account("Sparekonto", 2, "0a")}));
+    auto poller = rig.poller();
+
+    poller.poll();
+
+    EXPECT_EQ(poller.keys().at("0a"), "sparekonto");
+    EXPECT_EQ(poller.keys().at("ff"), "sparekonto_2");
+}
+
+TEST(SourcePoller, LowBalanceTopicOnlyWithAThreshold)
+{
+    Rig rig;
+    rig.plan.lowBalance = "100";
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 9999, "aa")}));
+    auto poller = rig.poller();
+
+    poller.poll();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/low_balance"], "ON");
+    EXPECT_NE(rig.mqtt.retained["bank2mqtt/kid/lommepenger"].find("\"low_balance\":true"),
+              std::string::npos);
+}
+
+TEST(Publisher, ReconnectRepublishesEverythingRetainedAfterABrokerRestart)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    auto poller = rig.poller();
+    poller.poll();
+
+    rig.mqtt.simulateDisconnect();
+    rig.mqtt.forgetRetained();
+    rig.mqtt.simulateReconnect();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/status"], "online");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
+}
+
+TEST(Publisher, StateProducedWhileDisconnectedIsPublishedOnReconnect)
+{
+    Rig rig;
+    rig.publisher.onConnected();
+    rig.mqtt.simulateDisconnect();
+
+    rig.publisher.set("bank2mqtt/kid/x/balance", "1.00");
+    rig.publisher.set("bank2mqtt/kid/x/balance", "2.00");
+    rig.mqtt.simulateReconnect();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/x/balance"], "2.00");
+}
+
+TEST(Publisher, UnchangedPayloadIsNotResent)
+{
+    Rig rig;
+    rig.publisher.set("bank2mqtt/a", "1");
+    const auto before = rig.mqtt.log.size();
+
+    rig.publisher.set("bank2mqtt/a", "1");
+
+    EXPECT_EQ(rig.mqtt.log.size(), before);
+}
+
+TEST(PollLoop, RefreshCommandTopicsRouteToTheSource)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    auto poller = rig.poller();
+    Scheduler scheduler([] { return 0.0; });
+    scheduler.add("kid", 15min, rig.clock.monotonicNow());
+    PollLoop loop(rig.clock, scheduler, rig.publisher, {&poller}, "test");
+
+    EXPECT_EQ(loop.commandTopics(),
+              (std::vector<std::string>{"bank2mqtt/refresh", "bank2mqtt/kid/refresh"}));
+    const auto results = loop.pollAllOnce();
+
+    ASSERT_EQ(results.size(), 1u);
+    EXPECT_EQ(results[0].status, FetchStatus::Ok);
+    EXPECT_NE(rig.mqtt.retained["bank2mqtt/info"].find("\"kid\":{\"state\":\"ok\""),
+              std::string::npos)
+        << rig.mqtt.retained["bank2mqtt/info"];
+}
