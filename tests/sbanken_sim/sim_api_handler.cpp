@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: MIT
+// Sbanken's token endpoint and account API as the simulator answers them, faults included.
+#include "sim_api_handler.h"
+
+#include <Poco/Base64Decoder.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/RandomStream.h>
+#include <Poco/String.h>
+
+#include <sstream>
+
+namespace bank2mqtt::sim {
+
+namespace {
+
+const std::string kTokenPath = "/identityserver/connect/token";
+const std::string kV1Prefix = "/bank/api/v1";
+const std::string kV2Prefix = "/apibeta/api/v2";
+
+bool hasPrefix(const std::string& path, const std::string& prefix)
+{
+    return path.compare(0, prefix.size(), prefix) == 0 &&
+           (path.size() == prefix.size() || path[prefix.size()] == '/');
+}
+
+SimResponse emptyResponse(int status)
+{
+    SimResponse response;
+    response.status = status;
+    return response;
+}
+
+SimResponse unauthorized()
+{
+    SimResponse response = emptyResponse(401);
+    response.headers.emplace_back("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    return response;
+}
+
+SimResponse methodNotAllowed(const std::string& allow)
+{
+    SimResponse response = emptyResponse(405);
+    response.headers.emplace_back("Allow", allow);
+    return response;
+}
+
+std::string v1Error(int errorType, const std::string& message)
+{
+    return "{\"errorType\":" + std::to_string(errorType) +
+           ",\"isError\":true,\"errorMessage\":" + jsonString(message) +
+           ",\"traceId\":" + jsonString(newUuid()) + "}";
+}
+
+/// ASP.NET Core writes a W3C trace context id into its problem details.
+std::string w3cTraceId()
+{
+    static const char* digits = "0123456789abcdef";
+    unsigned char bytes[24];
+    Poco::RandomInputStream random;
+    random.read(reinterpret_cast<char*>(bytes), sizeof bytes);
+    std::string hex;
+    for (const unsigned char b : bytes) {
+        hex += digits[b >> 4];
+        hex += digits[b & 15];
+    }
+    return "00-" + hex.substr(0, 32) + "-" + hex.substr(32, 16) + "-00";
+}
+
+/// RFC 6749 2.3.1: base64(formencode(id) ":" formencode(secret)).
+bool clientAuthenticated(const SimulatorOptions& options, const std::string& authorization)
+{
+    const std::size_t space = authorization.find(' ');
+    if (space == std::string::npos ||
+        Poco::icompare(authorization.substr(0, space), std::string("Basic")) != 0) {
+        return false;
+    }
+    std::string decoded;
+    try {
+        std::istringstream in(Poco::trim(authorization.substr(space + 1)));
+        Poco::Base64Decoder decoder(in);
+        decoded.assign(std::istreambuf_iterator<char>(decoder), std::istreambuf_iterator<char>());
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+    const std::size_t colon = decoded.find(':');
+    if (colon == std::string::npos) {
+        return false;
+    }
+    const auto id = formDecode(decoded.substr(0, colon));
+    const auto secret = formDecode(decoded.substr(colon + 1));
+    return id && secret && *id == options.clientId && *secret == options.clientSecret;
+}
+
+SimResponse tokenResponse(SimState& state, const SimulatorOptions& options,
+                          const SimRequest& request)
+{
+    if (request.method != "POST") {
+        return methodNotAllowed("POST");
+    }
+    // IdentityServer checks the client before the request.
+    if (!clientAuthenticated(options, request.authorization)) {
+        return jsonResponse(400, "{\"error\":\"invalid_client\"}");
+    }
+    const auto form = parseForm(request.body);
+    bool clientCredentials = false;
+    if (form) {
+        for (const auto& [name, value] : *form) {
+            clientCredentials =
+                clientCredentials || (name == "grant_type" && value == "client_credentials");
+        }
+    }
+    if (!clientCredentials) {
+        return jsonResponse(400, "{\"error\":\"unsupported_grant_type\"}");
+    }
+    SimResponse response = jsonResponse(
+        200, "{\"access_token\":" + jsonString(state.issueToken()) +
+                 ",\"expires_in\":" + std::to_string(options.tokenLifetimeSeconds) +
+                 ",\"token_type\":\"Bearer\",\"scope\":\"Exec.Bank.Accounts.read_only\"}");
+    response.headers.emplace_back("Cache-Control", "no-store, no-cache, max-age=0");
+    response.headers.emplace_back("Pragma", "no-cache");
+    return response;
+}
+
+bool bearerValid(SimState& state, const std::string& authorization)
+{
+    const std::size_t space = authorization.find(' ');
+    if (space == std::string::npos ||
+        Poco::icompare(authorization.substr(0, space), std::string("Bearer")) != 0) {
+        return false;
+    }
+    return state.tokenValid(Poco::trim(authorization.substr(space + 1)));
+}
+
+/// `rest` is the path after the version prefix, e.g. "/accounts" or "/accounts/ABC".
+SimResponse accountsResponse(SimState& state, const SimulatorOptions& options,
+                             const SimRequest& request, int version, const std::string& rest)
+{
+    const std::string lowerRest = normalizePath(rest);
+    const bool list = lowerRest == "/accounts";
+    const bool single = lowerRest.rfind("/accounts/", 0) == 0 &&
+                        lowerRest.find('/', std::string("/accounts/").size()) == std::string::npos;
+    if (!list && !single) {
+        return emptyResponse(404);
+    }
+    if (request.method != "GET") {
+        return methodNotAllowed("GET");
+    }
+    if (!bearerValid(state, request.authorization)) {
+        return unauthorized();
+    }
+    if (version == 1 && request.customerId.value_or("") != options.customerId) {
+        return jsonResponse(400, v1Error(1, "Missing or invalid customerId header"));
+    }
+    const std::vector<SimAccount> accounts = state.accounts();
+    if (list) {
+        std::string items;
+        for (const SimAccount& account : accounts) {
+            items += (items.empty() ? "" : ",") + accountJson(account);
+        }
+        std::string body =
+            "{\"availableItems\":" + std::to_string(accounts.size()) + ",\"items\":[" + items + "]";
+        body += version == 1 ? ",\"errorType\":null,\"isError\":false,\"errorMessage\":null,"
+                               "\"traceId\":null}"
+                             : "}";
+        return jsonResponse(200, body);
+    }
+    // Ids match case-insensitively, like the rest of the path; normalizePath keeps offsets.
+    const std::size_t idStart = std::string("/accounts/").size();
+    const std::string id = rest.substr(idStart, lowerRest.size() - idStart);
+    int index = -1;
+    for (std::size_t i = 0; i < accounts.size() && index < 0; ++i) {
+        if (Poco::icompare(accounts[i].accountId, id) == 0) {
+            index = static_cast<int>(i);
+        }
+    }
+    const bool byId = index >= 0;
+    if (!byId) {
+        if (version == 1) {
+            return jsonResponse(404, v1Error(5, "Account not found"));
+        }
+        SimResponse response =
+            jsonResponse(404, "{\"type\":\"https://tools.ietf.org/html/rfc7231#section-6.5.4\","
+                              "\"title\":\"Not Found\",\"status\":404,\"traceId\":" +
+                                  jsonString(w3cTraceId()) + "}");
+        response.contentType = "application/problem+json; charset=utf-8";
+        return response;
+    }
+    const std::string item = accountJson(accounts[static_cast<std::size_t>(index)]);
+    if (version == 2) {
+        return jsonResponse(200, item);
+    }
+    return jsonResponse(200, "{\"item\":" + item +
+                                 ",\"errorType\":null,\"isError\":false,\"errorMessage\":null,"
+                                 "\"traceId\":null}");
+}
+
+template <typename Normal> SimResponse withFault(SimState& state, FaultTarget target, Normal normal)
+{
+    const std::optional<Fault> fault = state.takeFault(target);
+    if (!fault) {
+        return normal();
+    }
+    switch (fault->mode) {
+    case FaultMode::None:
+        return normal();
+    case FaultMode::Http503:
+        return jsonResponse(503, v1Error(0, "Could not complete the request due to an expected "
+                                            "or unexpected error."));
+    case FaultMode::Http401:
+        return unauthorized();
+    case FaultMode::Http429: {
+        SimResponse response = emptyResponse(429);
+        response.headers.emplace_back("Retry-After", "120");
+        return response;
+    }
+    case FaultMode::Html: {
+        SimResponse response;
+        response.contentType = "text/html; charset=utf-8";
+        response.body = "<!DOCTYPE html>\n<html><head><title>Sbanken - Teknisk feil</title></head>"
+                        "<body><h1>Beklager, noe gikk galt</h1><p>Tjenesten er midlertidig "
+                        "utilgjengelig. Pr&oslash;v igjen senere.</p></body></html>\n";
+        return response;
+    }
+    case FaultMode::Truncated: {
+        // A proxy that cut the body: complete HTTP message, half the JSON.
+        SimResponse response = normal();
+        response.status = 200;
+        response.contentType = kJsonType;
+        response.body.resize(response.body.size() / 2);
+        return response;
+    }
+    case FaultMode::Slow:
+        if (!state.delayUnlessShuttingDown(fault->delayMs)) {
+            SimResponse response;
+            response.noReply = true;
+            return response;
+        }
+        return normal();
+    case FaultMode::IsError:
+        return jsonResponse(200, v1Error(1, "Internal error"));
+    case FaultMode::Empty:
+        return jsonResponse(200, "");
+    }
+    return normal();
+}
+
+class ApiRequestHandler : public Poco::Net::HTTPRequestHandler {
+public:
+    ApiRequestHandler(SimState& state, const SimulatorOptions& options)
+        : state_(state), options_(options)
+    {
+    }
+
+    void handleRequest(Poco::Net::HTTPServerRequest& request,
+                       Poco::Net::HTTPServerResponse& response) override
+    {
+        const SimRequest simRequest = readRequest(request);
+        const SimResponse simResponse = respondToApi(state_, options_, simRequest);
+        if (options_.log) {
+            options_.log("https " + simRequest.method + " " + simRequest.path + " -> " +
+                         (simResponse.noReply ? std::string("no reply")
+                                              : std::to_string(simResponse.status)));
+        }
+        sendResponse(simResponse, response);
+    }
+
+private:
+    SimState& state_;
+    const SimulatorOptions& options_;
+};
+
+}  // namespace
+
+SimResponse respondToApi(SimState& state, const SimulatorOptions& options,
+                         const SimRequest& request)
+{
+    const std::string path = normalizePath(request.path);
+    if (path == kTokenPath) {
+        state.countTokenRequest();
+        return withFault(state, FaultTarget::Token,
+                         [&] { return tokenResponse(state, options, request); });
+    }
+    for (const auto& [prefix, version] : {std::pair{kV1Prefix, 1}, std::pair{kV2Prefix, 2}}) {
+        if (hasPrefix(path, prefix)) {
+            state.countAccountRequest();
+            const std::string rest = request.path.substr(prefix.size());
+            return withFault(state, FaultTarget::Api, [&, v = version] {
+                return accountsResponse(state, options, request, v, rest);
+            });
+        }
+    }
+    return emptyResponse(404);
+}
+
+Poco::Net::HTTPRequestHandler*
+ApiRequestHandlerFactory::createRequestHandler(const Poco::Net::HTTPServerRequest&)
+{
+    return new ApiRequestHandler(state_, options_);
+}
+
+}  // namespace bank2mqtt::sim
