@@ -224,6 +224,7 @@ void App::loadSources(bool persistentState)
             resolvePluginConfig(*config_, settings, host->source().configKeys(), warnings);
         for (const auto& w : warnings)
             log.warning(w);
+        sourceConfig.timeout = settings.timeout;
         ConfigResult result = host->source().configure(sourceConfig);
         if (!result.ok()) {
             auto line = settings.keyLines.find(result.key);

@@ -5,6 +5,7 @@
 #include "bank2mqtt/services.h"
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <vector>
 

@@ -4,6 +4,7 @@
 
 #include "bank2mqtt/fetch_result.h"
 
+#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -36,6 +37,9 @@ struct SourceConfig {
     /// The `accounts =` selectors in order (aliases stripped): account numbers, names or ids as
     /// the user wrote them. Empty means every account the login can see.
     std::vector<std::string> selectors;
+    /// The source's `timeout =`: use it as HttpRequest::timeout (the host also caps every
+    /// request at this value, so a larger one has no effect).
+    std::chrono::milliseconds timeout{std::chrono::seconds(20)};
 };
 
 /// Result of configure(): empty `message` means accepted.

@@ -18,7 +18,8 @@ namespace bank2mqtt {
 class Clock {
 public:
     virtual ~Clock() = default;
-    /// Wall-clock time: for timestamps shown to people ("updated") only.
+    /// Wall-clock time: for timestamps shown to people ("updated") and for expiries that must
+    /// survive a restart (persisted as wall time, then converted back to monotonic time).
     virtual std::chrono::system_clock::time_point wallNow() const = 0;
     /// Monotonic time: for every expiry, interval and back-off computation.
     virtual std::chrono::steady_clock::time_point monotonicNow() const = 0;
@@ -37,7 +38,8 @@ struct HttpRequest {
     std::string url;
     std::vector<HttpHeader> headers;
     std::string body;
-    /// Whole-exchange deadline (connect + send + receive), enforced by the host.
+    /// Deadline of each network step (connect, send, each receive), enforced by the host and
+    /// capped at the source's `timeout =`.
     std::chrono::milliseconds timeout{std::chrono::seconds(20)};
 };
 

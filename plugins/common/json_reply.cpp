@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: MIT
+// Reply classification helpers shared by plugins; nothing here throws or quotes a body.
+#include "json_reply.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Timestamp.h>
+
+#include <cctype>
+#include <exception>
+
+namespace bank2mqtt {
+namespace {
+
+std::string lowerCase(std::string_view text)
+{
+    std::string out(text);
+    for (char& c : out)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
+}
+
+// Length of the valid UTF-8 sequence starting at text[pos], or 0 when it is invalid.
+std::size_t utf8SequenceLength(std::string_view text, std::size_t pos)
+{
+    const auto lead = static_cast<unsigned char>(text[pos]);
+    std::size_t length = 0;
+    if (lead >= 0xC2 && lead <= 0xDF)
+        length = 2;
+    else if (lead >= 0xE0 && lead <= 0xEF)
+        length = 3;
+    else if (lead >= 0xF0 && lead <= 0xF4)
+        length = 4;
+    else
+        return 0;
+    if (pos + length > text.size())
+        return 0;
+    for (std::size_t i = 1; i < length; ++i) {
+        if ((static_cast<unsigned char>(text[pos + i]) & 0xC0) != 0x80)
+            return 0;
+    }
+    return length;
+}
+
+const char* standardReason(int status)
+{
+    switch (status) {
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 409:
+        return "Conflict";
+    case 410:
+        return "Gone";
+    case 415:
+        return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Entity";
+    case 429:
+        return "Too Many Requests";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 502:
+        return "Bad Gateway";
+    case 503:
+        return "Service Unavailable";
+    case 504:
+        return "Gateway Timeout";
+    default:
+        return nullptr;
+    }
+}
+
+}  // namespace
+
+bool isHtmlReply(const HttpResponse& response)
+{
+    if (const auto type = response.header("Content-Type")) {
+        const std::string lower = lowerCase(*type);
+        if (lower.find("text/html") != std::string::npos ||
+            lower.find("application/xhtml") != std::string::npos)
+            return true;
+    }
+    for (char c : response.body) {
+        if (!isSpace(c))
+            return c == '<';
+    }
+    return false;
+}
+
+JsonObjectParse parseJsonObject(std::string_view body) noexcept
+{
+    JsonObjectParse result;
+    try {
+        bool blank = true;
+        for (char c : body)
+            blank = blank && isSpace(c);
+        if (blank) {
+            result.error = "the reply is empty";
+            return result;
+        }
+        Poco::JSON::Parser parser;
+        const Poco::Dynamic::Var value = parser.parse(std::string(body));
+        if (value.type() != typeid(Poco::JSON::Object::Ptr)) {
+            result.error = "the reply is JSON but not an object";
+            return result;
+        }
+        result.object = value.extract<Poco::JSON::Object::Ptr>();
+        if (result.object.isNull())
+            result.error = "the reply is JSON but not an object";
+    } catch (const std::exception&) {
+        // Poco's messages may quote parts of the body, so they are not passed on.
+        result.object = nullptr;
+        result.error = "the reply is not valid JSON (it may have been cut off)";
+    }
+    return result;
+}
+
+std::optional<std::string> stringMember(const Poco::JSON::Object::Ptr& object,
+                                        const std::string& key)
+{
+    if (object.isNull() || !object->has(key))
+        return std::nullopt;
+    const Poco::Dynamic::Var value = object->get(key);
+    if (value.type() != typeid(std::string))
+        return std::nullopt;
+    return value.extract<std::string>();
+}
+
+std::string sanitizeBankMessage(std::string_view text, std::size_t maxChars)
+{
+    std::string out;
+    std::size_t chars = 0;
+    bool pendingSpace = false;
+    bool truncated = false;
+    std::size_t pos = 0;
+    while (pos < text.size()) {
+        const auto c = static_cast<unsigned char>(text[pos]);
+        std::string piece;
+        if (c >= '0' && c <= '9') {
+            std::size_t end = pos;
+            while (end < text.size() && text[end] >= '0' && text[end] <= '9')
+                ++end;
+            piece = (end - pos >= 6) ? "***" : std::string(text.substr(pos, end - pos));
+            pos = end;
+        } else if (c < 0x20 || c == 0x7F || c == ' ') {
+            pendingSpace = !out.empty();
+            ++pos;
+            continue;
+        } else if (c < 0x80) {
+            piece = static_cast<char>(c);
+            ++pos;
+        } else {
+            const std::size_t length = utf8SequenceLength(text, pos);
+            if (length == 0) {
+                ++pos;
+                continue;
+            }
+            piece = std::string(text.substr(pos, length));
+            pos += length;
+        }
+        // Digit runs count one char per digit (or 3 for "***"); others are one code point.
+        const std::size_t pieceChars = (c >= 0x80) ? 1 : piece.size();
+        if (chars + (pendingSpace ? 1 : 0) + pieceChars > maxChars) {
+            truncated = true;
+            break;
+        }
+        if (pendingSpace) {
+            out += ' ';
+            ++chars;
+            pendingSpace = false;
+        }
+        out += piece;
+        chars += pieceChars;
+    }
+    if (truncated) {
+        // Make room for the ellipsis within maxChars, cutting at a code point boundary.
+        while (!out.empty() && chars + 3 > maxChars) {
+            std::size_t start = out.size() - 1;
+            while (start > 0 && (static_cast<unsigned char>(out[start]) & 0xC0) == 0x80)
+                --start;
+            out.erase(start);
+            --chars;
+        }
+        while (!out.empty() && out.back() == ' ')
+            out.pop_back();
+        out += "...";
+    }
+    return out;
+}
+
+std::string httpStatusText(int status, std::string_view reason)
+{
+    std::string text = std::to_string(status);
+    const std::string clean = sanitizeBankMessage(reason, 40);
+    if (!clean.empty()) {
+        text += ' ' + clean;
+    } else if (const char* standard = standardReason(status)) {
+        text += ' ';
+        text += standard;
+    }
+    return text;
+}
+
+std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value,
+                                                    std::chrono::system_clock::time_point now)
+{
+    std::size_t begin = 0;
+    std::size_t end = value.size();
+    while (begin < end && isSpace(value[begin]))
+        ++begin;
+    while (end > begin && isSpace(value[end - 1]))
+        --end;
+    const std::string_view trimmed = value.substr(begin, end - begin);
+    if (trimmed.empty())
+        return std::nullopt;
+    bool allDigits = true;
+    for (char c : trimmed)
+        allDigits = allDigits && c >= '0' && c <= '9';
+    if (allDigits) {
+        if (trimmed.size() > 9)
+            return std::nullopt;  // more than 30 years: not a value worth honouring
+        return std::chrono::seconds(std::stol(std::string(trimmed)));
+    }
+    // Poco's parser is lenient (it turns "soon" into a date), so insist on the GMT suffix that
+    // both HTTP-date forms in use carry (RFC 9110 5.6.7).
+    if (trimmed.size() < 20 || trimmed.substr(trimmed.size() - 3) != "GMT")
+        return std::nullopt;
+    try {
+        Poco::DateTime date;
+        int zone = 0;
+        if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, std::string(trimmed),
+                                            date, zone))
+            return std::nullopt;
+        date.makeUTC(zone);
+        const auto at = std::chrono::system_clock::time_point(
+            std::chrono::microseconds(date.timestamp().epochMicroseconds()));
+        if (at <= now)
+            return std::chrono::seconds(0);
+        return std::chrono::ceil<std::chrono::seconds>(at - now);
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+std::string describeTransportError(const HttpResponse& response, std::chrono::milliseconds timeout)
+{
+    const std::string detail = sanitizeBankMessage(response.errorText);
+    const std::string suffix = detail.empty() ? std::string() : ": " + detail;
+    switch (response.transportError) {
+    case TransportError::Timeout: {
+        const auto seconds = (timeout.count() + 999) / 1000;
+        return "the bank did not answer within " + std::to_string(seconds) + " s";
+    }
+    case TransportError::TlsFailed:
+        return "the secure connection to the bank failed (TLS certificate or handshake)" + suffix;
+    case TransportError::BadUrl:
+        return "the bank's URL was refused" + suffix;
+    case TransportError::Aborted:
+        return "the request to the bank was cancelled because bank2mqtt is stopping";
+    case TransportError::None:
+    case TransportError::ConnectFailed:
+    case TransportError::Other:
+        break;
+    }
+    return "could not reach the bank" + suffix;
+}
+
+}  // namespace bank2mqtt

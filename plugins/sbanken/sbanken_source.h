@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+// SbankenSource: one Sbanken login as a BankSource, using only the host's injected services.
+#pragma once
+
+#include "sbanken_api.h"
+
+#include "bank2mqtt/bank_source.h"
+#include "bank2mqtt/services.h"
+#include "oauth2_token.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bank2mqtt::sbanken {
+
+/// A Sbanken login (README.md lists the config keys and the API facts).
+///
+/// Requests per poll: a token request when no token is held or it is within its refresh margin
+/// (the token is kept in the StateStore too, so a restarted process reuses it), then ONE data
+/// request: GET accounts/{id} when exactly one account is selected, the account list otherwise.
+/// The first poll with selectors resolves them from the list and caches the account ids in
+/// memory and in the StateStore; a 404 or a missing id drops that cache and resolves again in
+/// the same fetch. A 401 on a data call renews the token and retries once.
+///
+/// Threads and errors: as BankSource (one caller at a time, no exceptions escape).
+class SbankenSource final : public BankSource {
+public:
+    /// Keeps references to the services; the host keeps them alive longer than this object.
+    explicit SbankenSource(const Services& services);
+
+    std::vector<ConfigKey> configKeys() const noexcept override;
+    ConfigResult configure(const SourceConfig& config) noexcept override;
+    FetchResult listAccounts() noexcept override;
+    FetchResult fetch() noexcept override;
+
+    /// StateStore keys this source writes.
+    static constexpr const char* kTokenStateKey = "oauth2_token";
+    static constexpr const char* kSelectionStateKey = "account_ids";
+
+private:
+    ConfigResult applyConfig(const SourceConfig& config);
+    FetchResult fetchSelected();
+    FetchResult resolveFrom(const std::vector<BankAccount>& accounts);
+    /// Sends a data request, renewing the token first when needed and once more after a 401.
+    AccountsReply callApi(ReplyShape shape, const std::string& accountId = {});
+    /// nullopt when a usable token is held, else why none could be obtained.
+    std::optional<FetchResult> ensureToken();
+    void forgetToken();
+    void forgetSelection();
+    HttpResponse send(const HttpRequest& request);
+    ReplyContext replyContext() const;
+
+    Clock& clock_;
+    HttpClient& http_;
+    StateStore& state_;
+    Logger& log_;
+
+    bool configured_ = false;
+    Endpoint endpoint_;
+    std::string clientId_;
+    std::string clientSecret_;  ///< never logged
+    std::vector<std::string> selectors_;
+    std::string tokenBinding_;      ///< digest of auth_url, client id and secret
+    std::string selectionBinding_;  ///< digest of what the cached account ids depend on
+    TokenCache token_;
+    std::vector<std::string> selectedIds_;  ///< one per selector once resolved, else empty
+};
+
+}  // namespace bank2mqtt::sbanken
