@@ -382,7 +382,7 @@ int App::runDaemon()
 
     mqtt.setConnectedHandler([&] {
         log.info("connected to the MQTT broker at " + config_->mqtt.uri);
-        publisher.onConnected();
+        loop.requestRepublish();
     });
     mqtt.setMessageHandler([&](const std::string& topic, const std::string& payload) {
         loop.handleMessage(topic, payload);

@@ -36,7 +36,8 @@ public:
         }
         // Poco's own start-up logger (option errors) speaks for the daemon as a whole.
         const std::string& source = msg.getSource();
-        const bool daemon = source.empty() || source == "ApplicationStartup";
+        const bool daemon =
+            source.empty() || source == "ApplicationStartup" || source == "Application";
         std::string line = std::string(level) + " [" + (daemon ? "bank2mqtt" : source) + "] " +
                            msg.getText() + "\n";
         Poco::FastMutex::ScopedLock lock(mutex_);

@@ -49,8 +49,8 @@ PahoMqttClient::PahoMqttClient(Options options) : options_(std::move(options))
     client_ = std::make_unique<mqtt::async_client>(options_.uri, options_.clientId);
     client_->set_connected_handler([this](const std::string&) { onConnected(); });
     client_->set_connection_lost_handler([this](const std::string&) {
+        connected_ = false;
         std::lock_guard<std::mutex> lock(mutex_);
-        lost_ = true;
         wake_.notify_all();
     });
     client_->set_message_callback([this](mqtt::const_message_ptr msg) {
@@ -88,10 +88,10 @@ void PahoMqttClient::setMessageHandler(MessageHandler handler)
 void PahoMqttClient::onConnected()
 {
     std::set<std::string> topics;
+    connected_ = true;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         topics = subscriptions_;
-        lost_ = false;
     }
     for (const auto& topic : topics) {
         try {
@@ -138,11 +138,10 @@ bool PahoMqttClient::connect(std::chrono::milliseconds timeout, std::string& err
                     std::to_string(timeout.count() / 1000) + " s";
             return false;
         }
+        connected_ = true;
         return true;
     } catch (const mqtt::exception& e) {
         error = describeConnectFailure(e, options_.uri);
-        std::lock_guard<std::mutex> lock(mutex_);
-        lastError_ = error;
         return false;
     }
 }
@@ -155,25 +154,24 @@ void PahoMqttClient::keepConnected()
 }
 
 // Sleeps on a condition variable while connected (no periodic wake-ups); after a loss, tries
-// again after 1, 2, 4 ... 60 s until connected or stopped.
+// again after 1, 2, 4 ... 60 s until connected or stopped. Lock order: mutex_ is never held
+// while calling into Paho, because Paho holds its own lock while it runs our callbacks.
 void PahoMqttClient::reconnectLoop()
 {
     std::chrono::seconds backoff(1);
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
-        if (client_->is_connected() && !lost_) {
+        if (connected_) {
             backoff = std::chrono::seconds(1);
-            wake_.wait(lock, [this] { return stopping_ || lost_; });
+            wake_.wait(lock, [this] { return stopping_ || !connected_; });
             continue;
         }
         lock.unlock();
         std::string error;
         const bool ok = connect(std::chrono::seconds(10), error);
         lock.lock();
-        if (ok) {
-            lost_ = false;
+        if (ok)
             continue;
-        }
         wake_.wait_for(lock, backoff, [this] { return stopping_; });
         backoff = std::min(backoff * 2, std::chrono::seconds(60));
     }
@@ -181,12 +179,12 @@ void PahoMqttClient::reconnectLoop()
 
 bool PahoMqttClient::isConnected() const
 {
-    return client_->is_connected();
+    return connected_;
 }
 
 bool PahoMqttClient::publish(const std::string& topic, const std::string& payload, bool retain)
 {
-    if (!client_->is_connected())
+    if (!connected_)
         return false;
     try {
         client_->publish(topic, payload.data(), payload.size(), 1, retain);
@@ -202,7 +200,7 @@ void PahoMqttClient::subscribe(const std::string& topicFilter)
         std::lock_guard<std::mutex> lock(mutex_);
         subscriptions_.insert(topicFilter);
     }
-    if (client_->is_connected()) {
+    if (connected_) {
         try {
             client_->subscribe(topicFilter, 1);
         } catch (const mqtt::exception&) {
@@ -238,6 +236,7 @@ void PahoMqttClient::disconnect(std::chrono::milliseconds timeout)
     try {
         if (client_->is_connected())
             client_->disconnect(static_cast<int>(timeout.count()))->wait_for(timeout);
+        connected_ = false;
     } catch (const mqtt::exception&) {
     }
 }

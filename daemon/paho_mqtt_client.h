@@ -4,6 +4,7 @@
 
 #include "mqtt_client.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -55,8 +56,7 @@ private:
     std::condition_variable wake_;
     std::set<std::string> subscriptions_;
     bool stopping_ = false;
-    bool lost_ = false;
-    std::string lastError_;
+    std::atomic<bool> connected_{false};  // set by Paho's callbacks; read without Paho's lock
     std::thread reconnectThread_;
 };
 

@@ -2,6 +2,8 @@
 // PollLoop: scheduling glue between the Scheduler, the sources and MQTT commands.
 #include "poll_loop.h"
 
+#include <utility>
+
 namespace bank2mqtt {
 
 PollLoop::PollLoop(Clock& clock, Scheduler& scheduler, Publisher& publisher,
@@ -75,7 +77,11 @@ void PollLoop::run()
     while (!stopping_) {
         std::set<std::string> refresh;
         refresh.swap(refreshRequests_);
+        const bool republish = std::exchange(republish_, false);
         lock.unlock();
+
+        if (republish)
+            publisher_.onConnected();
 
         const auto now = clock_.monotonicNow();
         for (const auto& id : refresh) {
@@ -95,7 +101,7 @@ void PollLoop::run()
         }
 
         lock.lock();
-        if (stopping_ || !refreshRequests_.empty())
+        if (stopping_ || republish_ || !refreshRequests_.empty())
             continue;
         // Sleep until the earliest due poll (or forever when every source is suspended); a
         // command or stop() wakes us through the condition variable.
@@ -104,7 +110,8 @@ void PollLoop::run()
             if (delay > Scheduler::Duration::zero())
                 wake_.wait_for(lock, delay);
         } else {
-            wake_.wait(lock, [this] { return stopping_ || !refreshRequests_.empty(); });
+            wake_.wait(lock,
+                       [this] { return stopping_ || republish_ || !refreshRequests_.empty(); });
         }
     }
 }
@@ -113,6 +120,13 @@ void PollLoop::stop()
 {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    wake_.notify_all();
+}
+
+void PollLoop::requestRepublish()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    republish_ = true;
     wake_.notify_all();
 }
 

@@ -29,6 +29,10 @@ public:
 
     /// `sourceId` empty = every source. Rate limits are the scheduler's.
     void requestRefresh(const std::string& sourceId);
+    /// Asks the poll thread to publish `online` and every retained topic (after a connect).
+    /// Publishing happens on the poll thread, never in the MQTT client's callback, so the
+    /// publisher and the client never wait on each other's locks.
+    void requestRepublish();
     /// Topics this loop listens to: <base>/refresh and <base>/<source>/refresh.
     std::vector<std::string> commandTopics() const;
     /// Routes a received MQTT message; unknown topics are ignored.
@@ -50,6 +54,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     bool stopping_ = false;
+    bool republish_ = false;
     std::set<std::string> refreshRequests_;  // "" = all
 };
 
