@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: MIT
+// Starts the Sbanken simulator and drives its control API (faults, counters, balances).
+#include "harness/simulator.h"
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Timespan.h>
+#include <Poco/URI.h>
+
+#include <csignal>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+namespace bank2mqtt::itest {
+namespace {
+
+constexpr Millis kStartTimeout{15000};
+constexpr Millis kStopTimeout{5000};
+const Poco::Timespan kControlTimeout(5, 0);
+
+std::string encode(const std::string& value)
+{
+    std::string out;
+    Poco::URI::encode(value, "!#$&'()*+,/:;=?@[]% ", out);
+    return out;
+}
+
+int intField(const Poco::JSON::Object::Ptr& object, const std::string& key)
+{
+    if (!object->has(key)) {
+        throw std::runtime_error("simulator /counters has no \"" + key + "\"");
+    }
+    return object->getValue<int>(key);
+}
+
+}  // namespace
+
+Simulator::Simulator(std::string binary, std::string certDir)
+    : binary_(std::move(binary)), certDir_(std::move(certDir))
+{
+}
+
+Simulator::~Simulator()
+{
+    stop();
+}
+
+void Simulator::start()
+{
+    process_ = std::make_unique<ChildProcess>(
+        "sbanken-sim", std::vector<std::string>{binary_, "--cert=" + certDir_ + "/server.pem",
+                                                "--key=" + certDir_ + "/server.key", "--port=0",
+                                                "--control-port=0"});
+    auto line = process_->waitForLine(ChildProcess::Stream::Out, "READY ", kStartTimeout);
+    if (!line) {
+        throw std::runtime_error("the simulator did not print READY\n" + process_->transcript());
+    }
+    static const std::regex ready(R"(READY https=(\d+) control=(\d+))");
+    std::smatch match;
+    const std::string text = process_->lines(ChildProcess::Stream::Out)[*line];
+    if (!std::regex_search(text, match, ready)) {
+        throw std::runtime_error("unexpected READY line: " + text);
+    }
+    httpsPort_ = std::stoi(match[1]);
+    controlPort_ = std::stoi(match[2]);
+}
+
+void Simulator::stop()
+{
+    if (!process_ || process_->exitStatus()) {
+        return;
+    }
+    process_->signal(SIGTERM);
+    if (!process_->waitExit(kStopTimeout)) {
+        process_->signal(SIGKILL);
+        process_->waitExit(kStopTimeout);
+    }
+}
+
+std::string Simulator::authUrl() const
+{
+    return "https://127.0.0.1:" + std::to_string(httpsPort_) + "/identityserver/connect/token";
+}
+
+std::string Simulator::apiUrl() const
+{
+    return "https://127.0.0.1:" + std::to_string(httpsPort_) + "/bank/api/v1";
+}
+
+SimCounters Simulator::counters()
+{
+    const std::string body = request(Poco::Net::HTTPRequest::HTTP_GET, "/counters");
+    Poco::JSON::Object::Ptr object;
+    try {
+        object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+    } catch (const Poco::Exception&) {
+        throw std::runtime_error("simulator /counters is not a JSON object: " + body);
+    }
+    SimCounters c;
+    c.tokenRequests = intField(object, "token_requests");
+    c.tokensIssued = intField(object, "tokens_issued");
+    c.accountRequests = intField(object, "account_requests");
+    c.tlsConnections = intField(object, "tls_connections");
+    return c;
+}
+
+void Simulator::resetCounters()
+{
+    post("/reset-counters");
+}
+
+void Simulator::fault(const std::string& mode, const std::string& target, int count, int delayMs)
+{
+    post("/fault?mode=" + encode(mode) + "&target=" + encode(target) +
+         "&count=" + std::to_string(count) + "&delay_ms=" + std::to_string(delayMs));
+}
+
+void Simulator::expireTokens()
+{
+    post("/expire-tokens");
+}
+
+void Simulator::setBalance(const std::string& account, const std::string& balance)
+{
+    post("/balance?account=" + encode(account) + "&balance=" + encode(balance));
+}
+
+void Simulator::rename(const std::string& account, const std::string& name)
+{
+    post("/rename?account=" + encode(account) + "&name=" + encode(name));
+}
+
+std::string Simulator::post(const std::string& pathAndQuery)
+{
+    return request(Poco::Net::HTTPRequest::HTTP_POST, pathAndQuery);
+}
+
+std::string Simulator::request(const std::string& method, const std::string& pathAndQuery)
+{
+    const std::string what = "simulator control " + method + " " + pathAndQuery;
+    try {
+        Poco::Net::HTTPClientSession session("127.0.0.1", static_cast<Poco::UInt16>(controlPort_));
+        session.setTimeout(kControlTimeout);
+        Poco::Net::HTTPRequest request(method, pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setContentLength(0);
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::istream& in = session.receiveResponse(response);
+        std::ostringstream body;
+        Poco::StreamCopier::copyStream(in, body);
+        if (response.getStatus() / 100 != 2) {
+            throw std::runtime_error(what + ": HTTP " + std::to_string(response.getStatus()) + " " +
+                                     body.str());
+        }
+        return body.str();
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error(what + ": " + e.displayText());
+    }
+}
+
+std::string Simulator::transcript() const
+{
+    return process_ ? process_->transcript() : "===== sbanken-sim: not started\n";
+}
+
+}  // namespace bank2mqtt::itest
