@@ -4,12 +4,15 @@
 
 #include "account_table.h"
 #include "config.h"
+#include "discovery.h"
 #include "duration.h"
 #include "exit_codes.h"
+#include "file_state_store.h"
 #include "log.h"
 #include "paho_mqtt_client.h"
 #include "plugin_loader.h"
 #include "poll_loop.h"
+#include "published_topics.h"
 #include "publisher.h"
 #include "scheduler.h"
 #include "source_host.h"
@@ -23,10 +26,12 @@
 #include <Poco/Util/OptionException.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <cctype>
 #include <csignal>
 #include <future>
 #include <iostream>
 #include <random>
+#include <set>
 #include <thread>
 
 #ifndef BANK2MQTT_VERSION
@@ -80,9 +85,37 @@ PahoMqttClient::Options mqttOptions(const MqttSettings& m)
     return o;
 }
 
-SourcePlan planFor(const SourceSettings& s)
+// The bank's name for people: the plugin name with a capital ("sbanken" -> "Sbanken").
+std::string bankName(const std::string& plugin)
+{
+    std::string name = plugin;
+    if (!name.empty())
+        name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name;
+}
+
+std::optional<DiscoverySettings> discoveryFor(const MqttSettings& m)
+{
+    if (!m.discovery)
+        return std::nullopt;
+    DiscoverySettings d;
+    d.prefix = m.discoveryPrefix;
+    d.baseTopic = m.baseTopic;
+    d.mode = m.discoveryMode;
+    d.version = BANK2MQTT_VERSION;
+    d.bridgeId = "bank2mqtt_";
+    for (const char c : m.clientId) {
+        const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        d.bridgeId += std::isalnum(static_cast<unsigned char>(l)) ? l : '_';
+    }
+    return d;
+}
+
+SourcePlan planFor(const SourceSettings& s, const MqttSettings& m)
 {
     SourcePlan plan;
+    plan.bank = bankName(s.plugin);
+    plan.discovery = discoveryFor(m);
     plan.id = s.id;
     for (const auto& a : s.accounts)
         plan.aliases.push_back(a.alias);
@@ -204,6 +237,10 @@ void App::loadSources(bool persistentState)
                         "); tokens and account ids are kept in memory only");
         }
     }
+    log_ = std::make_unique<NamedLogger>("bank2mqtt");
+    daemonState_ = std::make_unique<FileStateStore>(
+        stateDir.empty() ? std::string() : stateDir + "/bank2mqtt.json", *log_);
+    published_ = std::make_unique<PublishedTopics>(*daemonState_);
 
     PluginLoader loader(config_->daemon.pluginDir);
     std::map<std::string, std::shared_ptr<LoadedPlugin>> plugins;
@@ -334,14 +371,11 @@ int App::runOnce()
     publisher.onConnected();
 
     Scheduler scheduler([] { return 0.0; });
-    std::vector<std::unique_ptr<SourcePoller>> pollers;
+    auto pollers = makePollers(publisher, scheduler);
     std::vector<SourcePoller*> raw;
-    for (auto& s : sources_) {
-        scheduler.add(s->settings().id, s->settings().interval, clock_->monotonicNow());
-        pollers.push_back(std::make_unique<SourcePoller>(
-            planFor(s->settings()), s->source(), *clock_, s->log(), s->hostState(), publisher));
-        raw.push_back(pollers.back().get());
-    }
+    for (auto& p : pollers)
+        raw.push_back(p.get());
+    publishBridge(publisher);
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
     const auto results = loop.pollAllOnce();
     publisher.publishOffline();
@@ -349,6 +383,44 @@ int App::runOnce()
         log.warning("not every message was acknowledged by the broker before exit");
     mqtt.disconnect(std::chrono::seconds(2));
     return exitCodeFor(results);
+}
+
+std::vector<std::unique_ptr<SourcePoller>> App::makePollers(Publisher& publisher,
+                                                            Scheduler& scheduler)
+{
+    std::vector<std::unique_ptr<SourcePoller>> pollers;
+    for (auto& s : sources_) {
+        scheduler.add(s->settings().id, s->settings().interval, clock_->monotonicNow());
+        pollers.push_back(std::make_unique<SourcePoller>(planFor(s->settings(), config_->mqtt),
+                                                         s->source(), *clock_, s->log(),
+                                                         s->hostState(), publisher, *published_));
+    }
+    return pollers;
+}
+
+void App::publishBridge(Publisher& publisher)
+{
+    std::set<std::string> owners{""};
+    std::vector<std::string> ids;
+    for (const auto& s : sources_) {
+        owners.insert(s->settings().id);
+        ids.push_back(s->settings().id);
+    }
+    std::map<std::string, std::set<std::string>> bridge;
+    if (auto discovery = discoveryFor(config_->mqtt)) {
+        for (const auto& message : bridgeDiscovery(*discovery, ids)) {
+            publisher.set(message.topic, message.payload);
+            bridge["bridge"].insert(message.topic);
+        }
+    }
+    auto gone = published_->replace("", bridge);
+    auto removed = published_->dropOwnersExcept(owners);
+    gone.insert(gone.end(), removed.begin(), removed.end());
+    for (const auto& topic : gone)
+        publisher.clear(topic);
+    if (!removed.empty())
+        log_->info("cleared " + std::to_string(removed.size()) +
+                   " retained topics of sources no longer configured");
 }
 
 int App::runDaemon()
@@ -370,16 +442,15 @@ int App::runDaemon()
     std::mt19937_64 rng{std::random_device{}()};
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
     Scheduler scheduler([&] { return uniform(rng); });
-    std::vector<std::unique_ptr<SourcePoller>> pollers;
+    auto pollers = makePollers(publisher, scheduler);
     std::vector<SourcePoller*> raw;
-    for (auto& s : sources_) {
-        scheduler.add(s->settings().id, s->settings().interval, clock_->monotonicNow());
-        pollers.push_back(std::make_unique<SourcePoller>(
-            planFor(s->settings()), s->source(), *clock_, s->log(), s->hostState(), publisher));
-        raw.push_back(pollers.back().get());
-    }
+    for (auto& p : pollers)
+        raw.push_back(p.get());
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
 
+    if (config_->mqtt.discovery)
+        loop.followHomeAssistant(config_->mqtt.discoveryPrefix + "/status",
+                                 [&] { return uniform(rng); });
     mqtt.setConnectedHandler([&] {
         log.info("connected to the MQTT broker at " + config_->mqtt.uri);
         loop.requestRepublish();
@@ -394,6 +465,7 @@ int App::runDaemon()
         log.warning(error + "; retrying in the background, polls continue meanwhile");
     mqtt.keepConnected();
 
+    publishBridge(publisher);
     log.info("bank2mqtt " BANK2MQTT_VERSION " started with " + std::to_string(sources_.size()) +
              " source" + (sources_.size() == 1 ? "" : "s"));
     std::promise<void> finished;

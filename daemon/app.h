@@ -14,7 +14,13 @@
 namespace bank2mqtt {
 
 struct Config;
+class FileStateStore;
+class NamedLogger;
+class PublishedTopics;
+class Publisher;
+class Scheduler;
 class SourceHost;
+class SourcePoller;
 
 class App : public Poco::Util::ServerApplication {
 public:
@@ -36,6 +42,11 @@ private:
     /// Loads the config and every source's plugin, validated and configured. Throws
     /// UsageError / ConfigError / PluginError with complete messages.
     void loadSources(bool createStateDir);
+    /// One SourcePoller per source, each added to the scheduler, due at once.
+    std::vector<std::unique_ptr<SourcePoller>> makePollers(Publisher& publisher,
+                                                           Scheduler& scheduler);
+    /// Bridge discovery, and the clean-up of what sources no longer configured published.
+    void publishBridge(Publisher& publisher);
     int runDaemon();
     int runOnce();
     int listAccounts();
@@ -52,6 +63,9 @@ private:
     std::unique_ptr<Clock> clock_;
     std::unique_ptr<Config> config_;
     std::vector<std::unique_ptr<SourceHost>> sources_;
+    std::unique_ptr<NamedLogger> log_;
+    std::unique_ptr<FileStateStore> daemonState_;  // <state_dir>/bank2mqtt.json
+    std::unique_ptr<PublishedTopics> published_;
 };
 
 }  // namespace bank2mqtt

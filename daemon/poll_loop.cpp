@@ -82,6 +82,17 @@ void PollLoop::run()
 
         if (republish)
             publisher_.onConnected();
+        {
+            // The HA republish time is shared with handleMessage() on the MQTT thread.
+            std::unique_lock<std::mutex> check(mutex_);
+            if (haRepublishAt_ && *haRepublishAt_ <= clock_.monotonicNow()) {
+                haRepublishAt_.reset();
+                check.unlock();
+                publisher_.onConnected();
+            }
+        }
+        for (auto* s : sources_)
+            s->checkFreshness();
 
         const auto now = clock_.monotonicNow();
         for (const auto& id : refresh) {
@@ -105,15 +116,36 @@ void PollLoop::run()
             continue;
         // Sleep until the earliest due poll (or forever when every source is suspended); a
         // command or stop() wakes us through the condition variable.
-        if (auto wake = scheduler_.nextWake()) {
+        if (auto wake = nextWake()) {
             const auto delay = *wake - clock_.monotonicNow();
             if (delay > Scheduler::Duration::zero())
                 wake_.wait_for(lock, delay);
         } else {
-            wake_.wait(lock,
-                       [this] { return stopping_ || republish_ || !refreshRequests_.empty(); });
+            wake_.wait(lock, [this] {
+                return stopping_ || republish_ || haRepublishAt_.has_value() ||
+                       !refreshRequests_.empty();
+            });
         }
     }
+}
+
+std::optional<Scheduler::TimePoint> PollLoop::nextWake() const
+{
+    std::optional<Scheduler::TimePoint> wake = scheduler_.nextWake();
+    auto consider = [&wake](std::optional<Scheduler::TimePoint> t) {
+        if (t && (!wake || *t < *wake))
+            wake = t;
+    };
+    for (const auto* s : sources_)
+        consider(s->freshnessDeadline());
+    consider(haRepublishAt_);  // caller holds mutex_
+    return wake;
+}
+
+void PollLoop::followHomeAssistant(std::string statusTopic, std::function<double()> random01)
+{
+    haStatusTopic_ = std::move(statusTopic);
+    random01_ = std::move(random01);
 }
 
 void PollLoop::stop()
@@ -142,11 +174,23 @@ std::vector<std::string> PollLoop::commandTopics() const
     std::vector<std::string> topics{publisher_.baseTopic() + "/refresh"};
     for (const auto* s : sources_)
         topics.push_back(publisher_.baseTopic() + "/" + s->id() + "/refresh");
+    if (!haStatusTopic_.empty())
+        topics.push_back(haStatusTopic_);
     return topics;
 }
 
-void PollLoop::handleMessage(const std::string& topic, const std::string& /*payload*/)
+void PollLoop::handleMessage(const std::string& topic, const std::string& payload)
 {
+    if (!haStatusTopic_.empty() && topic == haStatusTopic_) {
+        if (payload != "online")
+            return;
+        const auto delay = std::chrono::milliseconds(1000 + static_cast<int>(4000 * random01_()));
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!haRepublishAt_)
+            haRepublishAt_ = clock_.monotonicNow() + delay;
+        wake_.notify_all();
+        return;
+    }
     const std::string base = publisher_.baseTopic() + "/";
     if (topic == base + "refresh") {
         requestRefresh("");

@@ -7,7 +7,9 @@
 #include "source_poller.h"
 
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,7 +35,12 @@ public:
     /// Publishing happens on the poll thread, never in the MQTT client's callback, so the
     /// publisher and the client never wait on each other's locks.
     void requestRepublish();
-    /// Topics this loop listens to: <base>/refresh and <base>/<source>/refresh.
+    /// Listen to Home Assistant's birth message on `statusTopic` ("<prefix>/status"): on
+    /// "online", everything is republished after a random 1-5 s (so that many bridges do not
+    /// answer a restarting HA at the same instant). `random01` returns a number in [0, 1).
+    void followHomeAssistant(std::string statusTopic, std::function<double()> random01);
+    /// Topics this loop listens to: <base>/refresh, <base>/<source>/refresh and, when
+    /// followed, Home Assistant's status topic.
     std::vector<std::string> commandTopics() const;
     /// Routes a received MQTT message; unknown topics are ignored.
     void handleMessage(const std::string& topic, const std::string& payload);
@@ -43,6 +50,9 @@ private:
     void publishInfo();
     std::optional<std::chrono::system_clock::time_point>
     wallOf(std::optional<Scheduler::TimePoint> due) const;
+    /// Earliest of: next due poll, a freshness deadline, a pending HA republish. Caller holds
+    /// mutex_.
+    std::optional<Scheduler::TimePoint> nextWake() const;
 
     Clock& clock_;
     Scheduler& scheduler_;
@@ -56,6 +66,9 @@ private:
     bool stopping_ = false;
     bool republish_ = false;
     std::set<std::string> refreshRequests_;  // "" = all
+    std::string haStatusTopic_;
+    std::function<double()> random01_;
+    std::optional<Scheduler::TimePoint> haRepublishAt_;
 };
 
 }  // namespace bank2mqtt

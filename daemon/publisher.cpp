@@ -21,9 +21,7 @@ void Publisher::set(const std::string& topic, const std::string& payload)
 
 void Publisher::clear(const std::string& topic)
 {
-    std::lock_guard<std::mutex> lock(mutex_);
-    topics_.erase(topic);
-    mqtt_.publish(topic, "", true);
+    set(topic, "");
 }
 
 void Publisher::onConnected()

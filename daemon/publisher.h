@@ -23,7 +23,8 @@ public:
 
     /// Retained, QoS 1. An unchanged payload that already reached the broker is not resent.
     void set(const std::string& topic, const std::string& payload);
-    /// Publishes an empty retained payload (deletes the topic on the broker) and forgets it.
+    /// Publishes an empty retained payload, which deletes the topic on the broker; kept as such
+    /// in the map, so a clear that happens while disconnected is sent on the next connect.
     void clear(const std::string& topic);
     /// Publishes "online" and every retained topic. Call from the MQTT connected handler.
     void onConnected();

@@ -8,6 +8,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <algorithm>
+#include <set>
 #include <sstream>
 
 namespace bank2mqtt {
@@ -16,9 +17,9 @@ const char* kKeysState = "account_keys";
 }
 
 SourcePoller::SourcePoller(SourcePlan plan, BankSource& source, Clock& clock, Logger& log,
-                           StateStore& hostState, Publisher& publisher)
+                           StateStore& hostState, Publisher& publisher, PublishedTopics& registry)
     : plan_(std::move(plan)), source_(source), clock_(clock), log_(log), hostState_(hostState),
-      publisher_(publisher)
+      publisher_(publisher), registry_(registry)
 {
     // Keys handed out before stay with their account (renaming an account in the bank must not
     // move its topics); a corrupt entry just means keys are derived afresh.
@@ -37,6 +38,7 @@ SourcePoller::SourcePoller(SourcePlan plan, BankSource& source, Clock& clock, Lo
 FetchResult SourcePoller::poll()
 {
     const auto wallStarted = clock_.wallNow();
+    const auto monoStarted = clock_.monotonicNow();
     const std::string oldState = status_.state;
     const std::string oldError = status_.error;
     log_.debug("fetch started");
@@ -49,6 +51,7 @@ FetchResult SourcePoller::poll()
         status_.state = "ok";
         status_.error.clear();
         status_.lastSuccess = wallStarted;
+        lastSuccessMono_ = monoStarted;
         break;
     case FetchStatus::AuthRequired:
         status_.state = "auth_failed";
@@ -69,7 +72,39 @@ FetchResult SourcePoller::poll()
     }
     logTransition(oldState, oldError, failures_);
     failures_ = result.status == FetchStatus::Ok ? 0 : failures_ + 1;
+    publishAvailability();
     return result;
+}
+
+// An account is available to Home Assistant while its data is fresh and no person has to act;
+// otherwise HA shows it unavailable instead of an old number that looks current.
+void SourcePoller::publishAvailability()
+{
+    const bool online = status_.state != "stale" && status_.state != "auth_failed";
+    for (const auto& topic : accountTopics_)
+        publisher_.set(topic + "/availability", online ? "online" : "offline");
+}
+
+std::optional<std::chrono::steady_clock::time_point> SourcePoller::freshnessDeadline() const
+{
+    if (!lastSuccessMono_ || status_.state == "stale" || status_.state == "auth_failed")
+        return std::nullopt;
+    return *lastSuccessMono_ + plan_.maxAge;
+}
+
+void SourcePoller::checkFreshness()
+{
+    const auto deadline = freshnessDeadline();
+    if (!deadline || clock_.monotonicNow() < *deadline)
+        return;
+    const std::string oldState = status_.state;
+    const std::string oldError = status_.error;
+    status_.state = "stale";
+    if (status_.error.empty())
+        status_.error = "no fresh data for longer than max_age";
+    logTransition(oldState, oldError, failures_);
+    publishAvailability();
+    publishStatus(status_.nextPoll);
 }
 
 void SourcePoller::logTransition(const std::string& oldState, const std::string& oldError,
@@ -130,6 +165,8 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
     });
     std::vector<std::string> used;
     bool keysChanged = false;
+    std::map<std::string, std::set<std::string>> groups;
+    accountTopics_.clear();
     for (const Account* a : ordered) {
         const std::string key = keyFor(*a, used);
         auto& slot = keys_[a->fingerprint];
@@ -142,9 +179,25 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         publisher_.set(topic, accountJson(*a, fetchedAt, low));
         publisher_.set(topic + "/balance", formatMoney(a->balance));
         publisher_.set(topic + "/available", formatMoney(a->available));
-        if (low)
+        auto& topics = groups[key];
+        topics = {topic, topic + "/balance", topic + "/available", topic + "/availability"};
+        if (low) {
             publisher_.set(topic + "/low_balance", *low ? "ON" : "OFF");
+            topics.insert(topic + "/low_balance");
+        }
+        if (plan_.discovery) {
+            const AccountEntity entity{plan_.id, key, plan_.bank, *a, plan_.lowBalance.has_value()};
+            for (const auto& message : accountDiscovery(*plan_.discovery, entity)) {
+                publisher_.set(message.topic, message.payload);
+                topics.insert(message.topic);
+            }
+        }
+        accountTopics_.push_back(topic);
     }
+    // Whatever this source published before and no longer has (an account left the selection,
+    // discovery was switched off or changed mode) is taken back, so no ghost entity remains.
+    for (const auto& gone : registry_.replace(plan_.id, groups))
+        publisher_.clear(gone);
     if (keysChanged) {
         Poco::JSON::Object object;
         for (const auto& [fingerprint, key] : keys_)

@@ -4,7 +4,9 @@
 
 #include "bank2mqtt/bank_source.h"
 #include "bank2mqtt/services.h"
+#include "discovery.h"
 #include "payloads.h"
+#include "published_topics.h"
 #include "publisher.h"
 
 #include <map>
@@ -20,13 +22,16 @@ struct SourcePlan {
     std::vector<std::string> aliases;  ///< per selector index; empty string = no alias
     std::optional<std::string> lowBalance;
     std::chrono::seconds maxAge{2700};
+    std::string bank;  ///< the bank's display name, the HA device's manufacturer
+    /// Home Assistant discovery settings; nullopt when `discovery = false`.
+    std::optional<DiscoverySettings> discovery;
 };
 
 /// Not thread-safe: the poll loop calls it from one thread.
 class SourcePoller {
 public:
     SourcePoller(SourcePlan plan, BankSource& source, Clock& clock, Logger& log,
-                 StateStore& hostState, Publisher& publisher);
+                 StateStore& hostState, Publisher& publisher, PublishedTopics& registry);
 
     const std::string& id() const { return plan_.id; }
     const SourceStatus& status() const { return status_; }
@@ -36,6 +41,12 @@ public:
     FetchResult poll();
     void publishStatus(std::optional<std::chrono::system_clock::time_point> nextPoll);
 
+    /// When the last good data turns older than max_age (nullopt: no data, or already stale).
+    std::optional<std::chrono::steady_clock::time_point> freshnessDeadline() const;
+    /// Past the deadline: state becomes "stale", every account's availability "offline", the
+    /// status is republished (keeping its next_poll) and the change is logged once.
+    void checkFreshness();
+
     /// Topic key of each account published so far, by fingerprint.
     const std::map<std::string, std::string>& keys() const { return keys_; }
 
@@ -43,6 +54,7 @@ private:
     void publishAccounts(const std::vector<Account>& accounts,
                          std::chrono::system_clock::time_point fetchedAt);
     std::string keyFor(const Account& account, std::vector<std::string>& used);
+    void publishAvailability();
     void logTransition(const std::string& oldState, const std::string& oldError, int failures);
 
     SourcePlan plan_;
@@ -51,7 +63,10 @@ private:
     Logger& log_;
     StateStore& hostState_;
     Publisher& publisher_;
+    PublishedTopics& registry_;
     SourceStatus status_;
+    std::optional<std::chrono::steady_clock::time_point> lastSuccessMono_;
+    std::vector<std::string> accountTopics_;  // <base>/<source>/<key> of the accounts published
     std::map<std::string, std::string> keys_;
     int failures_ = 0;
 };

@@ -57,15 +57,29 @@ struct Rig {
     Publisher publisher{mqtt, "bank2mqtt"};
     CapturingLogger log;
     MemoryStateStore hostState;
+    MemoryStateStore daemonState;
+    PublishedTopics registry{daemonState};
     ScriptedSource source;
-    SourcePlan plan{"kid", {}, std::nullopt, 45min};
+    SourcePlan plan = makePlan();
+
+    static SourcePlan makePlan()
+    {
+        SourcePlan p;
+        p.id = "kid";
+        p.maxAge = 45min;
+        p.bank = "Sbanken";
+        return p;
+    }
 
     Rig()
     {
         mqtt.setConnectedHandler([this] { publisher.onConnected(); });
         mqtt.simulateReconnect();
     }
-    SourcePoller poller() { return SourcePoller(plan, source, clock, log, hostState, publisher); }
+    SourcePoller poller()
+    {
+        return SourcePoller(plan, source, clock, log, hostState, publisher, registry);
+    }
 };
 
 }  // namespace

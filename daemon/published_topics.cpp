@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// PublishedTopics: the registry of our retained topics, kept across restarts.
+#include "published_topics.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <sstream>
+
+namespace bank2mqtt {
+namespace {
+const char* kKey = "published_topics";
+}
+
+PublishedTopics::PublishedTopics(StateStore& store) : store_(store)
+{
+    auto saved = store_.get(kKey);
+    if (!saved)
+        return;
+    try {
+        auto root = Poco::JSON::Parser().parse(*saved).extract<Poco::JSON::Object::Ptr>();
+        for (const auto& [owner, groupsVar] : *root) {
+            auto groups = groupsVar.extract<Poco::JSON::Object::Ptr>();
+            for (const auto& [group, topicsVar] : *groups) {
+                auto topics = topicsVar.extract<Poco::JSON::Array::Ptr>();
+                for (const auto& topic : *topics)
+                    owners_[owner][group].insert(topic.toString());
+            }
+        }
+    } catch (...) {
+        // A corrupt registry only costs the clean-up of earlier topics, never a start-up.
+        owners_.clear();
+    }
+}
+
+std::vector<std::string>
+PublishedTopics::replace(const std::string& owner,
+                         const std::map<std::string, std::set<std::string>>& groups)
+{
+    std::set<std::string> now;
+    for (const auto& [group, topics] : groups)
+        now.insert(topics.begin(), topics.end());
+    std::vector<std::string> gone;
+    for (const auto& [group, topics] : owners_[owner])
+        for (const auto& topic : topics)
+            if (!now.count(topic))
+                gone.push_back(topic);
+    if (owners_[owner] != groups) {
+        owners_[owner] = groups;
+        save();
+    }
+    return gone;
+}
+
+std::vector<std::string> PublishedTopics::dropOwnersExcept(const std::set<std::string>& keep)
+{
+    std::vector<std::string> gone;
+    for (auto it = owners_.begin(); it != owners_.end();) {
+        if (keep.count(it->first)) {
+            ++it;
+            continue;
+        }
+        for (const auto& [group, topics] : it->second)
+            gone.insert(gone.end(), topics.begin(), topics.end());
+        it = owners_.erase(it);
+    }
+    if (!gone.empty())
+        save();
+    return gone;
+}
+
+void PublishedTopics::save()
+{
+    Poco::JSON::Object root;
+    for (const auto& [owner, groups] : owners_) {
+        Poco::JSON::Object::Ptr g = new Poco::JSON::Object;
+        for (const auto& [group, topics] : groups) {
+            Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+            for (const auto& topic : topics)
+                list->add(topic);
+            g->set(group, list);
+        }
+        root.set(owner, g);
+    }
+    std::ostringstream text;
+    root.stringify(text);
+    store_.put(kKey, text.str());
+}
+
+}  // namespace bank2mqtt

@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// Which retained topics this instance has put on the broker, so that it can take back the ones
+// it no longer wants (no ghost entities in Home Assistant after an account leaves the config).
+#pragma once
+
+#include "bank2mqtt/services.h"
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace bank2mqtt {
+
+/// Persisted in a StateStore (the daemon's own state file) as JSON:
+/// {"<owner>": {"<group>": ["topic", ...]}}, where an owner is a source id (or "" for the
+/// bridge) and a group is an account key. Not thread-safe: the poll thread owns it.
+class PublishedTopics {
+public:
+    explicit PublishedTopics(StateStore& store);
+
+    /// Records the complete set of groups an owner has now and returns every topic recorded
+    /// before that is no longer in it (to be cleared with an empty retained message).
+    std::vector<std::string> replace(const std::string& owner,
+                                     const std::map<std::string, std::set<std::string>>& groups);
+    /// Forgets every owner not in `keep` and returns all their topics.
+    std::vector<std::string> dropOwnersExcept(const std::set<std::string>& keep);
+
+private:
+    void save();
+
+    StateStore& store_;
+    std::map<std::string, std::map<std::string, std::set<std::string>>> owners_;
+};
+
+}  // namespace bank2mqtt

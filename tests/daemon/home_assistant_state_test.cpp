@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+// What Home Assistant relies on, on fakes: availability by freshness, discovery per account,
+// and the clean-up of topics that are no longer ours (no ghost entities).
+#include "published_topics.h"
+#include "publisher.h"
+#include "source_poller.h"
+#include "support/capturing_logger.h"
+#include "support/fake_clock.h"
+#include "support/fake_mqtt_client.h"
+#include "support/memory_state_store.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+
+using namespace bank2mqtt;
+using namespace bank2mqtt::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+class QueueSource : public BankSource {
+public:
+    std::vector<ConfigKey> configKeys() const noexcept override { return {}; }
+    ConfigResult configure(const SourceConfig&) noexcept override { return {}; }
+    FetchResult listAccounts() noexcept override { return fetch(); }
+    FetchResult fetch() noexcept override
+    {
+        if (results.empty())
+            return FetchResult::failure(FetchStatus::Temporary, "the bank answered 503");
+        FetchResult r = results.front();
+        results.pop_front();
+        return r;
+    }
+    std::deque<FetchResult> results;
+};
+
+Account account(const std::string& name, const std::string& fingerprint)
+{
+    Account a;
+    a.fingerprint = fingerprint;
+    a.name = name;
+    a.type = "Standard account";
+    a.maskedNumber = "*******0000";
+    a.balance = {43725, "NOK"};
+    a.available = {43725, "NOK"};
+    return a;
+}
+
+const std::string kLomme = "0123456789abcdef0123456789abcdef";
+const std::string kSpare = "fedcba9876543210fedcba9876543210";
+
+struct Rig {
+    FakeClock clock;
+    FakeMqttClient mqtt;
+    Publisher publisher{mqtt, "bank2mqtt"};
+    CapturingLogger log;
+    MemoryStateStore hostState, daemonState;
+    QueueSource source;
+
+    Rig()
+    {
+        mqtt.setConnectedHandler([this] { publisher.onConnected(); });
+        mqtt.simulateReconnect();
+    }
+    SourcePlan plan(bool discovery = true)
+    {
+        SourcePlan p;
+        p.id = "kid";
+        p.maxAge = 45min;
+        p.bank = "Sbanken";
+        if (discovery) {
+            DiscoverySettings d;
+            d.bridgeId = "bank2mqtt_test";
+            d.version = "0.1.0";
+            p.discovery = d;
+        }
+        return p;
+    }
+};
+
+}  // namespace
+
+TEST(HomeAssistantState, EachAccountGetsADeviceConfigAndAnAvailabilityTopic)
+{
+    Rig rig;
+    PublishedTopics registry(rig.daemonState);
+    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                        registry);
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+
+    poller.poll();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "online");
+    const std::string config =
+        rig.mqtt.retained["homeassistant/device/bank2mqtt_0123456789abcdef/config"];
+    EXPECT_NE(config.find("\"unique_id\":\"bank2mqtt_0123456789abcdef_balance\""),
+              std::string::npos)
+        << config;
+}
+
+TEST(HomeAssistantState, DataOlderThanMaxAgeTurnsUnavailableWithoutAPoll)
+{
+    Rig rig;
+    PublishedTopics registry(rig.daemonState);
+    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                        registry);
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+    poller.poll();
+
+    rig.clock.advance(44min);
+    poller.checkFreshness();
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "online");
+    rig.clock.advance(2min);
+    poller.checkFreshness();
+
+    EXPECT_EQ(poller.status().state, "stale");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "offline");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
+    EXPECT_FALSE(poller.freshnessDeadline().has_value());
+}
+
+TEST(HomeAssistantState, RejectedCredentialsMakeAccountsUnavailable)
+{
+    Rig rig;
+    PublishedTopics registry(rig.daemonState);
+    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                        registry);
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+    rig.source.results.push_back(FetchResult::failure(FetchStatus::AuthRequired, "invalid_client"));
+    poller.poll();
+
+    poller.poll();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "offline");
+}
+
+TEST(HomeAssistantState, AnAccountThatLeavesTheSelectionIsClearedEverywhere)
+{
+    Rig rig;
+    {
+        PublishedTopics registry(rig.daemonState);
+        SourcePoller first(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                           registry);
+        rig.source.results.push_back(
+            FetchResult::ok({account("Lommepenger", kLomme), account("Sparekonto", kSpare)}));
+        first.poll();
+    }
+    ASSERT_EQ(rig.mqtt.retained.count("bank2mqtt/kid/sparekonto/balance"), 1u);
+
+    // A new process (fresh publisher) with a config that selects one account only.
+    Publisher publisher(rig.mqtt, "bank2mqtt");
+    PublishedTopics registry(rig.daemonState);
+    SourcePoller second(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, publisher,
+                        registry);
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+    second.poll();
+
+    for (const auto& [topic, payload] : rig.mqtt.retained)
+        EXPECT_EQ(topic.find("sparekonto"), std::string::npos) << topic;
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_fedcba9876543210/config"),
+              0u);
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
+}
+
+TEST(HomeAssistantState, AFailedFirstPollClearsNothing)
+{
+    Rig rig;
+    PublishedTopics registry(rig.daemonState);
+    SourcePoller first(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                       registry);
+    rig.source.results.push_back(FetchResult::ok({account("Sparekonto", kSpare)}));
+    first.poll();
+
+    SourcePoller second(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                        registry);
+    second.poll();  // 503
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "437.25");
+}
+
+TEST(HomeAssistantState, SwitchingDiscoveryOffClearsTheConfigs)
+{
+    Rig rig;
+    PublishedTopics registry(rig.daemonState);
+    SourcePoller on(rig.plan(true), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                    registry);
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+    on.poll();
+
+    SourcePoller off(rig.plan(false), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                     registry);
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+    off.poll();
+
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_0123456789abcdef/config"),
+              0u);
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
+}
+
+TEST(PublishedTopics, ForgetsOwnersNoLongerConfiguredAndReturnsTheirTopics)
+{
+    MemoryStateStore store;
+    PublishedTopics registry(store);
+    registry.replace("kid", {{"a", {"t/kid/a", "t/kid/a/balance"}}});
+    registry.replace("parent", {{"b", {"t/parent/b"}}});
+
+    PublishedTopics reloaded(store);
+    auto gone = reloaded.dropOwnersExcept({"kid"});
+
+    EXPECT_EQ(gone, std::vector<std::string>{"t/parent/b"});
+    EXPECT_TRUE(reloaded.dropOwnersExcept({"kid"}).empty());
+}
+
+TEST(PublishedTopics, ACorruptRegistryIsIgnored)
+{
+    MemoryStateStore store;
+    store.values["published_topics"] = "{not json";
+
+    PublishedTopics registry(store);
+
+    EXPECT_TRUE(registry.replace("kid", {}).empty());
+}
+
+TEST(Publisher, AClearWhileDisconnectedIsSentOnReconnect)
+{
+    Rig rig;
+    rig.publisher.set("bank2mqtt/kid/x/balance", "1.00");
+    rig.mqtt.simulateDisconnect();
+
+    rig.publisher.clear("bank2mqtt/kid/x/balance");
+    rig.mqtt.simulateReconnect();
+
+    EXPECT_EQ(rig.mqtt.retained.count("bank2mqtt/kid/x/balance"), 0u);
+}
