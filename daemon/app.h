@@ -8,10 +8,17 @@
 
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace bank2mqtt {
+
+/// A command-line mistake found after option parsing (exit 64).
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 struct Config;
 class FileStateStore;

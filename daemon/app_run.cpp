@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: MIT
+// App's run modes: --check-config, --list-accounts, --once and the daemon itself.
+#include "app.h"
+
+#include "account_table.h"
+#include "config.h"
+#include "discovery.h"
+#include "duration.h"
+#include "exit_codes.h"
+#include "log.h"
+#include "paho_mqtt_client.h"
+#include "plugin_loader.h"
+#include "poll_loop.h"
+#include "published_topics.h"
+#include "publisher.h"
+#include "scheduler.h"
+#include "source_host.h"
+#include "source_poller.h"
+
+#include <cctype>
+#include <csignal>
+#include <future>
+#include <iostream>
+#include <random>
+#include <set>
+#include <thread>
+
+#ifndef BANK2MQTT_VERSION
+#define BANK2MQTT_VERSION "0.0.0"
+#endif
+
+namespace bank2mqtt {
+namespace {
+
+int exitCodeFor(const std::vector<FetchResult>& results)
+{
+    int code = exitcode::kOk;
+    for (const auto& r : results) {
+        switch (r.status) {
+        case FetchStatus::Ok:
+            break;
+        case FetchStatus::AuthRequired:
+            return exitcode::kNoPermission;
+        case FetchStatus::ConfigError:
+            code = exitcode::kConfig;
+            break;
+        case FetchStatus::RateLimited:
+        case FetchStatus::Temporary:
+            if (code == exitcode::kOk)
+                code = exitcode::kUnavailable;
+            break;
+        }
+    }
+    return code;
+}
+
+PahoMqttClient::Options mqttOptions(const MqttSettings& m)
+{
+    PahoMqttClient::Options o;
+    o.uri = m.uri;
+    o.clientId = m.clientId;
+    o.username = m.username;
+    o.password = m.password;
+    o.caFile = m.caFile;
+    o.certFile = m.certFile;
+    o.keyFile = m.keyFile;
+    o.insecure = m.insecure;
+    o.keepAlive = m.keepAlive;
+    o.willTopic = m.baseTopic + "/status";
+    o.willPayload = "offline";
+    return o;
+}
+
+// The bank's name for people: the plugin name with a capital ("sbanken" -> "Sbanken").
+std::string bankName(const std::string& plugin)
+{
+    std::string name = plugin;
+    if (!name.empty())
+        name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(name[0])));
+    return name;
+}
+
+std::optional<DiscoverySettings> discoveryFor(const MqttSettings& m)
+{
+    if (!m.discovery)
+        return std::nullopt;
+    DiscoverySettings d;
+    d.prefix = m.discoveryPrefix;
+    d.baseTopic = m.baseTopic;
+    d.mode = m.discoveryMode;
+    d.version = BANK2MQTT_VERSION;
+    d.bridgeId = "bank2mqtt_";
+    for (const char c : m.clientId) {
+        const char l = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        d.bridgeId += std::isalnum(static_cast<unsigned char>(l)) ? l : '_';
+    }
+    return d;
+}
+
+SourcePlan planFor(const SourceSettings& s, const MqttSettings& m)
+{
+    SourcePlan plan;
+    plan.bank = bankName(s.plugin);
+    plan.discovery = discoveryFor(m);
+    plan.id = s.id;
+    for (const auto& a : s.accounts)
+        plan.aliases.push_back(a.alias);
+    plan.lowBalance = s.lowBalance;
+    plan.maxAge = s.maxAge.count() > 0 ? s.maxAge : 3 * s.interval;
+    return plan;
+}
+
+}  // namespace
+
+int App::checkConfig()
+{
+    loadSources(false);
+    std::cout << config_->file << ": configuration OK, " << sources_.size() << " source"
+              << (sources_.size() == 1 ? "" : "s") << "\n";
+    for (const auto& s : sources_)
+        std::cout << "  [source." << s->settings().id << "] plugin " << s->plugin().info().name
+                  << " " << s->plugin().info().version << ", every "
+                  << formatDuration(s->settings().interval) << "\n";
+    return exitcode::kOk;
+}
+
+int App::listAccounts()
+{
+    loadSources(false);
+    int code = exitcode::kOk;
+    bool found = false;
+    for (auto& s : sources_) {
+        if (!listSource_.empty() && s->settings().id != listSource_)
+            continue;
+        found = true;
+        FetchResult result = s->source().listAccounts();
+        std::cout << "[source." << s->settings().id << "] (" << s->plugin().info().name << ")\n";
+        if (result.status != FetchStatus::Ok) {
+            s->log().error(result.message);
+            code = std::max(code, exitCodeFor({result}));
+            continue;
+        }
+        std::cout << formatAccountTable(result.accounts) << "\n";
+    }
+    if (!found)
+        throw UsageError("--list-accounts=" + listSource_ + ": no [source." + listSource_ +
+                         "] in " + config_->file);
+    return code;
+}
+
+int App::runOnce()
+{
+    loadSources(true);
+    NamedLogger log("bank2mqtt");
+    PahoMqttClient mqtt(mqttOptions(config_->mqtt));
+    Publisher publisher(mqtt, config_->mqtt.baseTopic);
+    std::string error;
+    if (!mqtt.connect(std::chrono::seconds(10), error)) {
+        log.error(error);
+        return exitcode::kUnavailable;
+    }
+    publisher.onConnected();
+
+    Scheduler scheduler([] { return 0.0; });
+    auto pollers = makePollers(publisher, scheduler);
+    std::vector<SourcePoller*> raw;
+    for (auto& p : pollers)
+        raw.push_back(p.get());
+    publishBridge(publisher);
+    PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
+    const auto results = loop.pollAllOnce();
+    publisher.publishOffline();
+    if (!mqtt.flush(std::chrono::seconds(10)))
+        log.warning("not every message was acknowledged by the broker before exit");
+    mqtt.disconnect(std::chrono::seconds(2));
+    return exitCodeFor(results);
+}
+
+std::vector<std::unique_ptr<SourcePoller>> App::makePollers(Publisher& publisher,
+                                                            Scheduler& scheduler)
+{
+    std::vector<std::unique_ptr<SourcePoller>> pollers;
+    for (auto& s : sources_) {
+        scheduler.add(s->settings().id, s->settings().interval, clock_->monotonicNow());
+        pollers.push_back(std::make_unique<SourcePoller>(planFor(s->settings(), config_->mqtt),
+                                                         s->source(), *clock_, s->log(),
+                                                         s->hostState(), publisher, *published_));
+    }
+    return pollers;
+}
+
+void App::publishBridge(Publisher& publisher)
+{
+    std::set<std::string> owners{""};
+    std::vector<std::string> ids;
+    for (const auto& s : sources_) {
+        owners.insert(s->settings().id);
+        ids.push_back(s->settings().id);
+    }
+    std::map<std::string, std::set<std::string>> bridge;
+    if (auto discovery = discoveryFor(config_->mqtt)) {
+        for (const auto& message : bridgeDiscovery(*discovery, ids)) {
+            publisher.set(message.topic, message.payload);
+            bridge["bridge"].insert(message.topic);
+        }
+    }
+    auto gone = published_->replace("", bridge);
+    auto removed = published_->dropOwnersExcept(owners);
+    gone.insert(gone.end(), removed.begin(), removed.end());
+    for (const auto& topic : gone)
+        publisher.clear(topic);
+    if (!removed.empty())
+        log_->info("cleared " + std::to_string(removed.size()) +
+                   " retained topics of sources no longer configured");
+}
+
+int App::runDaemon()
+{
+    // SIGINT/SIGTERM/SIGQUIT are taken by waitForTerminationRequest(); block them before any
+    // thread exists so that they can never be delivered to (and kill) another thread.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGQUIT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    loadSources(true);
+    NamedLogger log("bank2mqtt");
+    PahoMqttClient mqtt(mqttOptions(config_->mqtt));
+    Publisher publisher(mqtt, config_->mqtt.baseTopic);
+
+    std::mt19937_64 rng{std::random_device{}()};
+    std::uniform_real_distribution<double> uniform(0.0, 1.0);
+    Scheduler scheduler([&] { return uniform(rng); });
+    auto pollers = makePollers(publisher, scheduler);
+    std::vector<SourcePoller*> raw;
+    for (auto& p : pollers)
+        raw.push_back(p.get());
+    PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
+
+    if (config_->mqtt.discovery)
+        loop.followHomeAssistant(config_->mqtt.discoveryPrefix + "/status",
+                                 [&] { return uniform(rng); });
+    mqtt.setConnectedHandler([&] {
+        log.info("connected to the MQTT broker at " + config_->mqtt.uri);
+        loop.requestRepublish();
+    });
+    mqtt.setMessageHandler([&](const std::string& topic, const std::string& payload) {
+        loop.handleMessage(topic, payload);
+    });
+    for (const auto& topic : loop.commandTopics())
+        mqtt.subscribe(topic);
+    std::string error;
+    if (!mqtt.connect(std::chrono::seconds(10), error))
+        log.warning(error + "; retrying in the background, polls continue meanwhile");
+    mqtt.keepConnected();
+
+    publishBridge(publisher);
+    log.info("bank2mqtt " BANK2MQTT_VERSION " started with " + std::to_string(sources_.size()) +
+             " source" + (sources_.size() == 1 ? "" : "s"));
+    std::promise<void> finished;
+    auto done = finished.get_future();
+    std::thread pollThread([&] {
+        loop.run();
+        finished.set_value();
+    });
+
+    waitForTerminationRequest();
+    log.info("stopping");
+    loop.stop();
+    for (auto& s : sources_)
+        s->abort();  // a fetch in progress fails at once instead of at its timeout
+    const bool joined = done.wait_for(std::chrono::milliseconds(1500)) == std::future_status::ready;
+    publisher.publishOffline();
+    mqtt.flush(std::chrono::milliseconds(300));
+    mqtt.disconnect(std::chrono::milliseconds(200));
+    if (!joined) {
+        // The poll thread is stuck below the plugin boundary; the state it holds is not worth
+        // a late exit, and destroying it under the thread's feet would be worse.
+        log.warning("a fetch did not stop in time; exiting without waiting for it");
+        std::cerr.flush();
+        std::_Exit(exitcode::kOk);
+    }
+    pollThread.join();
+    log.info("stopped");
+    return exitcode::kOk;
+}
+
+}  // namespace bank2mqtt
