@@ -198,17 +198,19 @@ void App::publishBridge(Publisher& publisher)
         ids.push_back(s->settings().id);
     }
     std::map<std::string, std::set<std::string>> bridge;
-    if (auto discovery = discoveryFor(config_->mqtt)) {
-        for (const auto& message : bridgeDiscovery(*discovery, ids)) {
-            publisher.set(message.topic, message.payload);
-            bridge["bridge"].insert(message.topic);
-        }
-    }
+    std::vector<DiscoveryMessage> messages;
+    if (auto discovery = discoveryFor(config_->mqtt))
+        messages = bridgeDiscovery(*discovery, ids);
+    for (const auto& message : messages)
+        bridge["bridge"].insert(message.topic);
+    // Clear first: an entity must be gone from Home Assistant before its new form arrives.
     auto gone = published_->replace("", bridge);
     auto removed = published_->dropOwnersExcept(owners);
     gone.insert(gone.end(), removed.begin(), removed.end());
     for (const auto& topic : gone)
         publisher.clear(topic);
+    for (const auto& message : messages)
+        publisher.set(message.topic, message.payload);
     if (!removed.empty())
         log_->info("cleared " + std::to_string(removed.size()) +
                    " retained topics of sources no longer configured");

@@ -53,6 +53,13 @@ PublishedTopics::replace(const std::string& owner,
     return gone;
 }
 
+void PublishedTopics::add(const std::string& owner, const std::string& group,
+                          const std::string& topic)
+{
+    if (owners_[owner][group].insert(topic).second)
+        save();
+}
+
 std::vector<std::string> PublishedTopics::dropOwnersExcept(const std::set<std::string>& keep)
 {
     std::vector<std::string> gone;

@@ -23,6 +23,8 @@ public:
     /// before that is no longer in it (to be cleared with an empty retained message).
     std::vector<std::string> replace(const std::string& owner,
                                      const std::map<std::string, std::set<std::string>>& groups);
+    /// Records one more topic without forgetting any.
+    void add(const std::string& owner, const std::string& group, const std::string& topic);
     /// Forgets every owner not in `keep` and returns all their topics.
     std::vector<std::string> dropOwnersExcept(const std::set<std::string>& keep);
 

@@ -127,10 +127,17 @@ void SourcePoller::logTransition(const std::string& oldState, const std::string&
         log_.debug("still " + status_.state + ": " + status_.error);
 }
 
+std::string SourcePoller::statusTopic() const
+{
+    return publisher_.baseTopic() + "/" + plan_.id + "/status";
+}
+
 void SourcePoller::publishStatus(std::optional<std::chrono::system_clock::time_point> nextPoll)
 {
     status_.nextPoll = nextPoll;
-    publisher_.set(publisher_.baseTopic() + "/" + plan_.id + "/status", sourceStatusJson(status_));
+    // Recorded even before a first success, so that removing the source clears it.
+    registry_.add(plan_.id, "", statusTopic());
+    publisher_.set(statusTopic(), sourceStatusJson(status_));
 }
 
 std::string SourcePoller::keyFor(const Account& account, std::vector<std::string>& used)
@@ -166,6 +173,9 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
     std::vector<std::string> used;
     bool keysChanged = false;
     std::map<std::string, std::set<std::string>> groups;
+    // Everything is collected first and published after the clean-up below: Home Assistant
+    // must see an old discovery config removed before a new one for the same entity appears.
+    std::vector<std::pair<std::string, std::string>> messages;
     accountTopics_.clear();
     for (const Account* a : ordered) {
         const std::string key = keyFor(*a, used);
@@ -176,28 +186,30 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         }
         const std::string topic = publisher_.baseTopic() + "/" + plan_.id + "/" + key;
         const auto low = isLowBalance(*a, plan_.lowBalance);
-        publisher_.set(topic, accountJson(*a, fetchedAt, low));
-        publisher_.set(topic + "/balance", formatMoney(a->balance));
-        publisher_.set(topic + "/available", formatMoney(a->available));
-        auto& topics = groups[key];
-        topics = {topic, topic + "/balance", topic + "/available", topic + "/availability"};
-        if (low) {
-            publisher_.set(topic + "/low_balance", *low ? "ON" : "OFF");
-            topics.insert(topic + "/low_balance");
-        }
+        const std::size_t first = messages.size();
+        messages.emplace_back(topic, accountJson(*a, fetchedAt, low));
+        messages.emplace_back(topic + "/balance", formatMoney(a->balance));
+        messages.emplace_back(topic + "/available", formatMoney(a->available));
+        if (low)
+            messages.emplace_back(topic + "/low_balance", *low ? "ON" : "OFF");
         if (plan_.discovery) {
             const AccountEntity entity{plan_.id, key, plan_.bank, *a, plan_.lowBalance.has_value()};
-            for (const auto& message : accountDiscovery(*plan_.discovery, entity)) {
-                publisher_.set(message.topic, message.payload);
-                topics.insert(message.topic);
-            }
+            for (auto& message : accountDiscovery(*plan_.discovery, entity))
+                messages.emplace_back(std::move(message.topic), std::move(message.payload));
         }
+        auto& topics = groups[key];
+        topics.insert(topic + "/availability");  // published by publishAvailability()
+        for (std::size_t i = first; i < messages.size(); ++i)
+            topics.insert(messages[i].first);
         accountTopics_.push_back(topic);
     }
+    groups[""] = {statusTopic()};
     // Whatever this source published before and no longer has (an account left the selection,
     // discovery was switched off or changed mode) is taken back, so no ghost entity remains.
     for (const auto& gone : registry_.replace(plan_.id, groups))
         publisher_.clear(gone);
+    for (const auto& [topic, payload] : messages)
+        publisher_.set(topic, payload);
     if (keysChanged) {
         Poco::JSON::Object object;
         for (const auto& [fingerprint, key] : keys_)

@@ -55,6 +55,7 @@ private:
                          std::chrono::system_clock::time_point fetchedAt);
     std::string keyFor(const Account& account, std::vector<std::string>& used);
     void publishAvailability();
+    std::string statusTopic() const;
     void logTransition(const std::string& oldState, const std::string& oldError, int failures);
 
     SourcePlan plan_;

@@ -26,13 +26,43 @@ std::string uniqueSuffix()
     return std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
 
+/// One [source.<id>] section logging in as the demo customer (or the options' login).
+std::string sourceSection(const std::string& id, const DaemonConfigOptions& o,
+                          const std::string& secretFile, const std::string& customerFile)
+{
+    return "[source." + id +
+           "]\n"
+           "plugin = sbanken\n"
+           "interval = " +
+           o.interval +
+           "\n"
+           "client_id = " +
+           orDefault(o.clientId, sim::kClientId) +
+           "\n"
+           "client_secret_file = " +
+           secretFile +
+           "\n"
+           "customer_id_file = " +
+           customerFile +
+           "\n"
+           "auth_url = " +
+           o.authUrl +
+           "\n"
+           "api_url = " +
+           o.apiUrl +
+           "\n"
+           "ca_file = " +
+           o.caFile + "\n";
+}
+
 }  // namespace
 
 DaemonConfig::DaemonConfig(const DaemonConfigOptions& o)
-    : dir_("daemon"), mqttClientId_("itest-" + uniqueSuffix())
+    : dir_("daemon"), mqttClientId_(orDefault(o.mqttClientId, "itest-" + uniqueSuffix())),
+      stateDir_(orDefault(o.stateDir, dir_.file("state")))
 {
-    if (::mkdir(stateDir().c_str(), 0700) != 0) {
-        throw std::runtime_error("mkdir " + stateDir() + ": " + std::strerror(errno));
+    if (o.stateDir.empty() && ::mkdir(stateDir_.c_str(), 0700) != 0) {
+        throw std::runtime_error("mkdir " + stateDir_ + ": " + std::strerror(errno));
     }
     const std::string secretFile =
         dir_.write("kid.secret", orDefault(o.clientSecret, sim::kClientSecret), 0600);
@@ -49,42 +79,28 @@ DaemonConfig::DaemonConfig(const DaemonConfigOptions& o)
             "base_topic = " +
             o.baseTopic +
             "\n"
-            "discovery = false\n"
-            "\n"
-            "[daemon]\n"
-            "plugin_dir = " +
-            o.pluginDir +
-            "\n"
-            "state_dir = " +
-            stateDir() +
-            "\n"
-            "\n"
-            "[source.kid]\n"
-            "plugin = sbanken\n"
-            "interval = " +
-            o.interval +
-            "\n"
-            "client_id = " +
-            orDefault(o.clientId, sim::kClientId) +
-            "\n"
-            "client_secret_file = " +
-            secretFile +
-            "\n"
-            "customer_id_file = " +
-            customerFile +
-            "\n"
-            "auth_url = " +
-            o.authUrl +
-            "\n"
-            "api_url = " +
-            o.apiUrl +
-            "\n"
-            "ca_file = " +
-            o.caFile + "\n";
+            "discovery = " +
+            (o.discovery ? "true" : "false") + "\n";
+    if (!o.discoveryMode.empty()) {
+        text_ += "discovery_mode = " + o.discoveryMode + "\n";
+    }
+    text_ += "\n"
+             "[daemon]\n"
+             "plugin_dir = " +
+             o.pluginDir +
+             "\n"
+             "state_dir = " +
+             stateDir_ + "\n\n" + sourceSection("kid", o, secretFile, customerFile);
     if (!o.accounts.empty()) {
         text_ += "accounts = " + o.accounts + "\n";
     }
+    if (!o.maxAge.empty()) {
+        text_ += "max_age = " + o.maxAge + "\n";
+    }
     text_ += o.extraSourceLines;
+    for (const auto& [id, lines] : o.extraSources) {
+        text_ += "\n" + sourceSection(id, o, secretFile, customerFile) + lines;
+    }
     iniPath_ = dir_.write("bank2mqtt.ini", text_, 0600);
 }
 

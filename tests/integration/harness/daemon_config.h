@@ -5,6 +5,8 @@
 #include "harness/temp_dir.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace bank2mqtt::itest {
 
@@ -22,17 +24,28 @@ struct DaemonConfigOptions {
     std::string clientSecret;      ///< empty: the simulator's
     std::string customerId;        ///< empty: the simulator's
     std::string extraSourceLines;  ///< appended verbatim to [source.kid]
+    std::string maxAge;            ///< empty: no `max_age =` line in [source.kid]
+    bool discovery = false;        ///< `discovery =` in [mqtt]
+    std::string discoveryMode;     ///< empty: no `discovery_mode =` line
+    /// More [source.<id>] sections with the same demo login as kid: (id, lines appended to it).
+    std::vector<std::pair<std::string, std::string>> extraSources;
+    /// Empty: a unique MQTT client id. Set it to run a second configuration as the same
+    /// instance (the bridge device's id derives from it).
+    std::string mqttClientId;
+    /// Empty: a fresh `state/` in the configuration's directory. Set it to another
+    /// configuration's stateDir() to restart "the same" daemon with a changed ini.
+    std::string stateDir;
 };
 
 /// A temporary directory with `bank2mqtt.ini`, `kid.secret` and `kid.customer` (both 0600)
-/// and an empty `state/`, removed when the object goes.
+/// and an empty `state/` (unless options.stateDir names another), removed when the object goes.
 class DaemonConfig {
 public:
     explicit DaemonConfig(const DaemonConfigOptions& options);
 
     const std::string& iniPath() const { return iniPath_; }
     const std::string& dir() const { return dir_.path(); }
-    std::string stateDir() const { return dir_.file("state"); }
+    const std::string& stateDir() const { return stateDir_; }
     /// The MQTT client id the daemon uses (unique per configuration).
     const std::string& mqttClientId() const { return mqttClientId_; }
     /// The ini text, for failure messages.
@@ -41,6 +54,7 @@ public:
 private:
     TempDir dir_;
     std::string mqttClientId_;
+    std::string stateDir_;
     std::string iniPath_;
     std::string text_;
 };
