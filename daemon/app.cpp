@@ -6,6 +6,7 @@
 #include "config.h"
 #include "exit_codes.h"
 #include "file_state_store.h"
+#include "installation_key.h"
 #include "log.h"
 #include "plugin_loader.h"
 #include "published_topics.h"
@@ -142,6 +143,7 @@ void App::loadSources(bool persistentState)
     daemonState_ = std::make_unique<FileStateStore>(
         stateDir.empty() ? std::string() : stateDir + "/bank2mqtt.json", *log_);
     published_ = std::make_unique<PublishedTopics>(*daemonState_);
+    installationKey_ = std::make_unique<InstallationKey>(*daemonState_);
 
     PluginLoader loader(config_->daemon.pluginDir);
     std::map<std::string, std::shared_ptr<LoadedPlugin>> plugins;

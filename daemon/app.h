@@ -22,6 +22,7 @@ public:
 
 struct Config;
 class FileStateStore;
+class InstallationKey;
 class NamedLogger;
 class PublishedTopics;
 class Publisher;
@@ -73,6 +74,7 @@ private:
     std::unique_ptr<NamedLogger> log_;
     std::unique_ptr<FileStateStore> daemonState_;  // <state_dir>/bank2mqtt.json
     std::unique_ptr<PublishedTopics> published_;
+    std::unique_ptr<InstallationKey> installationKey_;
 };
 
 }  // namespace bank2mqtt

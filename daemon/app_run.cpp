@@ -7,6 +7,7 @@
 #include "discovery.h"
 #include "duration.h"
 #include "exit_codes.h"
+#include "installation_key.h"
 #include "log.h"
 #include "paho_mqtt_client.h"
 #include "plugin_loader.h"
@@ -17,6 +18,7 @@
 #include "source_host.h"
 #include "source_poller.h"
 
+#include <atomic>
 #include <cctype>
 #include <csignal>
 #include <future>
@@ -24,6 +26,7 @@
 #include <random>
 #include <set>
 #include <thread>
+#include <unistd.h>
 
 #ifndef BANK2MQTT_VERSION
 #define BANK2MQTT_VERSION "0.0.0"
@@ -127,7 +130,7 @@ int App::checkConfig()
 int App::listAccounts()
 {
     loadSources(false);
-    int code = exitcode::kOk;
+    std::vector<FetchResult> failures;
     bool found = false;
     for (auto& s : sources_) {
         if (!listSource_.empty() && s->settings().id != listSource_)
@@ -137,7 +140,7 @@ int App::listAccounts()
         std::cout << "[source." << s->settings().id << "] (" << s->plugin().info().name << ")\n";
         if (result.status != FetchStatus::Ok) {
             s->log().error(result.message);
-            code = std::max(code, exitCodeFor({result}));
+            failures.push_back(std::move(result));
             continue;
         }
         std::cout << formatAccountTable(result.accounts) << "\n";
@@ -145,7 +148,7 @@ int App::listAccounts()
     if (!found)
         throw UsageError("--list-accounts=" + listSource_ + ": no [source." + listSource_ +
                          "] in " + config_->file);
-    return code;
+    return exitCodeFor(failures);
 }
 
 int App::runOnce()
@@ -170,9 +173,14 @@ int App::runOnce()
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
     const auto results = loop.pollAllOnce();
     publisher.publishOffline();
-    if (!mqtt.flush(std::chrono::seconds(10)))
-        log.warning("not every message was acknowledged by the broker before exit");
+    const bool delivered =
+        mqtt.flush(std::chrono::seconds(10)) && publisher.allDelivered() && mqtt.isConnected();
     mqtt.disconnect(std::chrono::seconds(2));
+    if (!delivered) {
+        log.error("the connection to the MQTT broker at " + config_->mqtt.uri +
+                  " was lost before every message was delivered");
+        return exitcode::kUnavailable;
+    }
     return exitCodeFor(results);
 }
 
@@ -243,7 +251,10 @@ int App::runDaemon()
 
     if (config_->mqtt.discovery)
         loop.followHomeAssistant(config_->mqtt.discoveryPrefix + "/status",
-                                 [&] { return uniform(rng); });
+                                 // Called on the MQTT thread: a generator of its own.
+                                 [haRng = std::mt19937_64{std::random_device{}()}]() mutable {
+                                     return std::uniform_real_distribution<double>(0.0, 1.0)(haRng);
+                                 });
     mqtt.setConnectedHandler([&] {
         log.info("connected to the MQTT broker at " + config_->mqtt.uri);
         loop.requestRepublish();
@@ -263,8 +274,17 @@ int App::runDaemon()
              " source" + (sources_.size() == 1 ? "" : "s"));
     std::promise<void> finished;
     auto done = finished.get_future();
+    std::atomic<bool> crashed{false};
     std::thread pollThread([&] {
-        loop.run();
+        try {
+            loop.run();
+        } catch (const std::exception& e) {
+            // Nothing below the loop is meant to throw; if it does, stop like a signal would,
+            // with one line and exit 70, rather than std::terminate.
+            log.error(std::string("internal error, stopping: ") + e.what());
+            crashed = true;
+            ::kill(::getpid(), SIGTERM);
+        }
         finished.set_value();
     });
 
@@ -286,7 +306,7 @@ int App::runDaemon()
     }
     pollThread.join();
     log.info("stopped");
-    return exitcode::kOk;
+    return crashed ? exitcode::kSoftware : exitcode::kOk;
 }
 
 }  // namespace bank2mqtt

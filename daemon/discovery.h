@@ -68,7 +68,8 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
                                                const AccountEntity& entity);
 
 /// "bank2mqtt_" + the first 16 hex digits of the fingerprint, lower case. Stable when the
-/// account is renamed or re-keyed; reveals nothing about the account number.
+/// account is renamed or re-keyed. The daemon passes the keyed public id (InstallationKey) as
+/// the fingerprint, so the id reveals nothing about the account number.
 /// Throws std::invalid_argument when the fingerprint does not start with 16 hex digits.
 std::string accountDeviceId(const AccountEntity& entity);
 

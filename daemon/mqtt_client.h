@@ -9,7 +9,8 @@
 namespace bank2mqtt {
 
 /// Thread rules: every method may be called from any thread. Handlers run on the client's own
-/// thread and must not block for long; they may call publish().
+/// thread while it holds its internal lock: they must only hand work to another thread (set a
+/// flag, queue a request), never block or take a lock that a publishing thread may hold.
 class MqttClient {
 public:
     using ConnectedHandler = std::function<void()>;

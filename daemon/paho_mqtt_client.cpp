@@ -61,6 +61,7 @@ PahoMqttClient::PahoMqttClient(Options options) : options_(std::move(options))
 
 PahoMqttClient::~PahoMqttClient()
 {
+    client_->disable_callbacks();  // no handler may run into an object being destroyed
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
@@ -133,12 +134,18 @@ bool PahoMqttClient::connect(std::chrono::milliseconds timeout, std::string& err
     }
     try {
         auto token = client_->connect(builder.finalize());
-        if (!token->wait_for(timeout)) {
-            error = "no answer from the MQTT broker at " + options_.uri + " within " +
-                    std::to_string(timeout.count() / 1000) + " s";
-            return false;
+        // Waited for in slices, so that disconnect() during a hanging connect returns at once.
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!token->wait_for(std::chrono::milliseconds(100))) {
+            if (stopping_ || std::chrono::steady_clock::now() >= deadline) {
+                error = "no answer from the MQTT broker at " + options_.uri + " within " +
+                        std::to_string(timeout.count() / 1000) + " s";
+                return false;
+            }
         }
-        connected_ = true;
+        // The connected handler may run just after the token completes; asking the client
+        // (without holding mutex_) gives the true state either way.
+        connected_ = client_->is_connected();
         return true;
     } catch (const mqtt::exception& e) {
         error = describeConnectFailure(e, options_.uri);
@@ -172,7 +179,7 @@ void PahoMqttClient::reconnectLoop()
         lock.lock();
         if (ok)
             continue;
-        wake_.wait_for(lock, backoff, [this] { return stopping_; });
+        wake_.wait_for(lock, backoff, [this] { return stopping_.load(); });
         backoff = std::min(backoff * 2, std::chrono::seconds(60));
     }
 }
@@ -233,6 +240,7 @@ void PahoMqttClient::disconnect(std::chrono::milliseconds timeout)
     }
     if (reconnectThread_.joinable())
         reconnectThread_.join();
+    client_->disable_callbacks();
     try {
         if (client_->is_connected())
             client_->disconnect(static_cast<int>(timeout.count()))->wait_for(timeout);

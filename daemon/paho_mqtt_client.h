@@ -55,7 +55,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::set<std::string> subscriptions_;
-    bool stopping_ = false;
+    std::atomic<bool> stopping_{false};
     std::atomic<bool> connected_{false};  // set by Paho's callbacks; read without Paho's lock
     std::thread reconnectThread_;
 };

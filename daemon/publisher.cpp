@@ -38,17 +38,13 @@ void Publisher::publishOffline()
     mqtt_.publish(statusTopic(), "offline", true);
 }
 
-std::string Publisher::retained(const std::string& topic) const
+bool Publisher::allDelivered() const
 {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto it = topics_.find(topic);
-    return it == topics_.end() ? std::string() : it->second.payload;
-}
-
-std::size_t Publisher::size() const
-{
-    std::lock_guard<std::mutex> lock(mutex_);
-    return topics_.size();
+    for (const auto& [topic, e] : topics_)
+        if (!e.delivered)
+            return false;
+    return true;
 }
 
 }  // namespace bank2mqtt

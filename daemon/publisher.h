@@ -13,7 +13,8 @@ namespace bank2mqtt {
 /// The broker's retained topics are a cache of this map: set() updates the map and publishes
 /// when connected; onConnected() publishes `<base>/status online` and then the whole map, so a
 /// broker restart or a message produced while disconnected loses nothing (the latest payload
-/// per topic wins). Thread-safe: the poll thread calls set(), the MQTT thread onConnected().
+/// per topic wins). Thread-safe; in the daemon every call comes from the poll thread (the MQTT
+/// client's connected handler only asks the poll loop to call onConnected()).
 class Publisher {
 public:
     Publisher(MqttClient& mqtt, std::string baseTopic);
@@ -26,14 +27,14 @@ public:
     /// Publishes an empty retained payload, which deletes the topic on the broker; kept as such
     /// in the map, so a clear that happens while disconnected is sent on the next connect.
     void clear(const std::string& topic);
-    /// Publishes "online" and every retained topic. Call from the MQTT connected handler.
+    /// Publishes "online" and every retained topic; call after every (re)connect.
     void onConnected();
     /// Publishes "offline" (before a clean disconnect; the last will covers the unclean case).
     void publishOffline();
 
-    /// Payload last set for `topic`, or empty (for tests and --once summaries).
-    std::string retained(const std::string& topic) const;
-    std::size_t size() const;
+    /// True when every topic in the map was handed to a connected client (--once checks this
+    /// before it reports success).
+    bool allDelivered() const;
 
 private:
     struct Entry {

@@ -44,6 +44,13 @@ FetchResult SourcePoller::poll()
     log_.debug("fetch started");
     FetchResult result = source_.fetch();
     status_.lastAttempt = wallStarted;
+    // An empty list is a bank hiccup, not the user's wish: taking it as the truth would clear
+    // every balance and Home Assistant device of the source.
+    if (result.status == FetchStatus::Ok && result.accounts.empty())
+        result = FetchResult::failure(FetchStatus::Temporary, "the bank listed no accounts");
+    if (plan_.publicId)
+        for (auto& account : result.accounts)
+            account.fingerprint = plan_.publicId(account.fingerprint);
 
     switch (result.status) {
     case FetchStatus::Ok:

@@ -9,6 +9,7 @@
 #include "published_topics.h"
 #include "publisher.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,6 +26,9 @@ struct SourcePlan {
     std::string bank;  ///< the bank's display name, the HA device's manufacturer
     /// Home Assistant discovery settings; nullopt when `discovery = false`.
     std::optional<DiscoverySettings> discovery;
+    /// Turns a plugin's fingerprint into the id the host uses and publishes (see
+    /// InstallationKey); empty = use the fingerprint as it is (tests).
+    std::function<std::string(const std::string&)> publicId;
 };
 
 /// Not thread-safe: the poll loop calls it from one thread.

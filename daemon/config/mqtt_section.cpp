@@ -37,6 +37,11 @@ bool isPort(const std::string& text)
 BrokerUri parseBrokerUri(const SectionScope& scope, const IniEntry& entry)
 {
     const std::string& text = entry.value;
+    // Credentials in the URI would end up in logs; never echo such a value, whatever else is
+    // wrong with it.
+    if (text.find('@') != std::string::npos)
+        scope.fail(entry, "contains a user name or password; write the URI without them and "
+                          "set username and password_file instead");
     const std::size_t sep = text.find("://");
     if (sep == std::string::npos)
         scope.badValue(entry, "has no scheme", uriForms);
@@ -54,10 +59,6 @@ BrokerUri parseBrokerUri(const SectionScope& scope, const IniEntry& entry)
     const std::size_t authorityEnd = rest.find_first_of("/?#");
     const std::string authority = rest.substr(0, authorityEnd);
     const std::string path = authorityEnd == std::string::npos ? "" : rest.substr(authorityEnd);
-    // Credentials in the URI would end up in logs; never echo this value.
-    if (authority.find('@') != std::string::npos)
-        scope.fail(entry, "contains a user name or password; write the URI without them and "
-                          "set username and password_file instead");
     std::string port;
     if (!authority.empty() && authority.front() == '[') {
         const std::size_t close = authority.find(']');

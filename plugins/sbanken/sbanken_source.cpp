@@ -162,6 +162,7 @@ ConfigResult SbankenSource::applyConfig(const SourceConfig& config)
     if (const auto saved = state_.get(kSelectionStateKey); saved && !selectors_.empty()) {
         if (auto ids = selectionFromJson(*saved, selectionBinding_, selectors_.size())) {
             selectedIds_ = std::move(*ids);
+            resolvedOnce_ = true;
             log_.debug("reusing the saved account ids of the selected accounts");
         }
     }
@@ -225,8 +226,16 @@ FetchResult SbankenSource::fetchSelected()
 FetchResult SbankenSource::resolveFrom(const std::vector<BankAccount>& accounts)
 {
     Selection selection = resolveSelectors(selectors_, accounts);
-    if (!selection.ok())
+    if (!selection.ok()) {
+        // Once the selection has worked, an account missing from one list is more likely a
+        // bank hiccup than a config mistake: retry later instead of stopping the source.
+        if (resolvedOnce_)
+            return FetchResult::failure(FetchStatus::Temporary,
+                                        "the bank's account list lacks a selected account (" +
+                                            selection.error + ")");
         return FetchResult::failure(FetchStatus::ConfigError, selection.error);
+    }
+    resolvedOnce_ = true;
     selectedIds_ = std::move(selection.accountIds);
     state_.put(kSelectionStateKey,
                selectionToJson(endpoint_.apiUrl, selectionBinding_, selectedIds_));

@@ -64,6 +64,7 @@ private:
     std::string tokenBinding_;      ///< digest of auth_url, client id and secret
     std::string selectionBinding_;  ///< digest of what the cached account ids depend on
     TokenCache token_;
+    bool resolvedOnce_ = false;             // a selection resolved at some point (now or in state)
     std::vector<std::string> selectedIds_;  ///< one per selector once resolved, else empty
 };
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // What Home Assistant relies on, on fakes: availability by freshness, discovery per account,
 // and the clean-up of topics that are no longer ours (no ghost entities).
+#include "installation_key.h"
 #include "published_topics.h"
 #include "publisher.h"
 #include "source_poller.h"
@@ -232,4 +233,36 @@ TEST(Publisher, AClearWhileDisconnectedIsSentOnReconnect)
     rig.mqtt.simulateReconnect();
 
     EXPECT_EQ(rig.mqtt.retained.count("bank2mqtt/kid/x/balance"), 0u);
+}
+
+TEST(HomeAssistantState, AnEmptyAccountListKeepsEverythingAndReportsIt)
+{
+    Rig rig;
+    PublishedTopics registry(rig.daemonState);
+    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
+                        registry);
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+    rig.source.results.push_back(FetchResult::ok({}));
+    poller.poll();
+
+    const FetchResult second = poller.poll();
+
+    EXPECT_EQ(second.status, FetchStatus::Temporary);
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_0123456789abcdef/config"),
+              1u);
+}
+
+TEST(InstallationKey, PublicIdsAreStablePerInstallationAndHideTheFingerprint)
+{
+    MemoryStateStore first, second;
+    const InstallationKey a(first), again(first), other(second);
+
+    const std::string id = a.publicId(kLomme);
+
+    EXPECT_EQ(id.size(), 32u);
+    EXPECT_EQ(again.publicId(kLomme), id);
+    EXPECT_NE(other.publicId(kLomme), id);
+    EXPECT_NE(id, kLomme);
+    EXPECT_EQ(first.values.at("installation_key").size(), 64u);
 }

@@ -23,8 +23,10 @@ struct Money {
 /// One account as the host may publish it. Nothing in here identifies a person: the plugin
 /// keeps the full account number and the owner's national id to itself.
 struct Account {
-    /// Hex digest of the bank name and the full account number: stable across renames and
-    /// provider id changes, never reversible by reading it. Used for identities, not shown.
+    /// Hex digest of the bank name and the full account number (accountFingerprint() in
+    /// plugins/common): stable across renames and provider id changes. A plain digest of a
+    /// short number can be reversed by trying candidates, so the host never publishes it as is:
+    /// it publishes an HMAC of it under a per-installation secret (InstallationKey).
     std::string fingerprint;
     /// Index into SourceConfig::selectors of the selector that chose this account, or -1 when
     /// no selectors were configured (all accounts).

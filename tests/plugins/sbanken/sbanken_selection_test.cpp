@@ -139,6 +139,21 @@ TEST_F(SbankenSelection, ACachedIdMissingFromTheListResolvesFromThatList)
     expectScriptConsumed();
 }
 
+TEST_F(SbankenSelection, AnAccountMissingFromOneListAfterWorkingIsTemporary)
+{
+    auto source = makeSource({"Lommepenger", "Sparekonto"});
+    expectToken();
+    expectList();
+    ASSERT_EQ(source->fetch().status, FetchStatus::Ok);
+    auto partial = fixtureAccounts();
+    partial.erase(partial.begin() + 1);  // Sparekonto missing from this one reply
+    http.expect("GET", listUrl(), 200, v1ListBody(partial));
+
+    const FetchResult r = source->fetch();
+
+    EXPECT_EQ(r.status, FetchStatus::Temporary) << r.message;
+}
+
 TEST_F(SbankenSelection, UnknownSelectorIsAConfigErrorWithAHint)
 {
     auto source = makeSource({"Lommepenger", "97104133299"});
