@@ -234,6 +234,9 @@ int App::runDaemon()
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGQUIT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // There is no configuration reload yet: a stray SIGHUP (a closed terminal, a habit) must not
+    // end the daemon, which systemd would count as a clean stop and not restart.
+    std::signal(SIGHUP, SIG_IGN);
 
     loadSources(true);
     NamedLogger log("bank2mqtt");
