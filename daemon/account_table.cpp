@@ -34,11 +34,7 @@ std::string formatAccountTable(const std::vector<Account>& accounts)
     rows.push_back({"KEY", "NAME", "NUMBER", "TYPE", "BALANCE", "AVAILABLE", "CURRENCY"});
     std::vector<std::string> used;
     for (const auto& a : accounts) {
-        std::string key = slugify(a.name);
-        const std::string base = key;
-        for (int n = 2; std::find(used.begin(), used.end(), key) != used.end(); ++n)
-            key = base + "_" + std::to_string(n);
-        used.push_back(key);
+        const std::string key = uniqueKey(slugify(a.name), used);
         rows.push_back({key, a.name, a.maskedNumber, a.type, formatMoney(a.balance),
                         formatMoney(a.available), a.balance.currency});
     }

@@ -103,9 +103,4 @@ void NamedLogger::log(LogLevel level, const std::string& message)
             Poco::Message(logger_.name(), message, static_cast<Poco::Message::Priority>(prio)));
 }
 
-bool NamedLogger::debugEnabled() const
-{
-    return logger_.debug();
-}
-
 }  // namespace bank2mqtt

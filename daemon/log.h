@@ -24,7 +24,6 @@ class NamedLogger : public Logger {
 public:
     explicit NamedLogger(const std::string& name);
     void log(LogLevel level, const std::string& message) override;
-    bool debugEnabled() const;
 
 private:
     Poco::Logger& logger_;

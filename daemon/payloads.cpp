@@ -4,6 +4,7 @@
 
 #include "money.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -64,6 +65,15 @@ std::string slugify(const std::string& name)
         out += piece;
     }
     return out.empty() ? "account" : out.substr(0, 48);
+}
+
+std::string uniqueKey(const std::string& base, std::vector<std::string>& used)
+{
+    std::string key = base;
+    for (int n = 2; std::find(used.begin(), used.end(), key) != used.end(); ++n)
+        key = base + "_" + std::to_string(n);
+    used.push_back(key);
+    return key;
 }
 
 std::string jsonString(const std::string& text)

@@ -20,6 +20,10 @@ std::string formatRfc3339(std::chrono::system_clock::time_point t);
 /// characters turned into one '_', trimmed; "account" when nothing is left.
 std::string slugify(const std::string& name);
 
+/// `base`, or `base_2`, `base_3`, ... whichever is not in `used` yet; the result is added to
+/// `used`. Keeps account keys unique within a source.
+std::string uniqueKey(const std::string& base, std::vector<std::string>& used);
+
 /// Per-source state as published on <base>/<source>/status.
 struct SourceStatus {
     std::string state = "starting";  ///< ok | stale | auth_failed | error | rate_limited

@@ -176,10 +176,7 @@ HttpResponse PocoHttpClient::exchange(Poco::Net::HTTPClientSession& session,
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT")
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
 
-    const bool wasConnected = session.connected();
     std::ostream& out = session.sendRequest(req);
-    if (!wasConnected)
-        ++connectionsOpened_;
     {
         std::lock_guard<std::mutex> lock(inflightMutex_);
         inflightFd_ = session.socket().impl()->sockfd();

@@ -43,9 +43,6 @@ public:
     /// Makes the request in flight (if any) fail at once, and every later one too. Thread-safe.
     void abort() noexcept;
 
-    /// Connections opened so far (for logs and benchmarks).
-    unsigned connectionsOpened() const { return connectionsOpened_; }
-
 private:
     struct Origin {
         std::string scheme, host;
@@ -63,7 +60,6 @@ private:
     std::mutex inflightMutex_;
     int inflightFd_ = -1;
     std::atomic<bool> aborted_{false};
-    std::atomic<unsigned> connectionsOpened_{0};
 };
 
 /// True for 127.0.0.0/8, ::1 and "localhost" (the only hosts plain http:// may reach).

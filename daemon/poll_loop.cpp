@@ -58,12 +58,8 @@ std::vector<FetchResult> PollLoop::pollAllOnce()
 {
     std::vector<FetchResult> results;
     for (auto* source : sources_) {
-        const auto started = clock_.monotonicNow();
+        // No scheduler bookkeeping: there is no next poll in this process.
         results.push_back(source->poll());
-        if (results.back().status == FetchStatus::Ok)
-            scheduler_.succeeded(source->id(), started);
-        else
-            scheduler_.failed(source->id(), started);
         source->publishStatus(std::nullopt);  // no next poll: this process is about to exit
     }
     publishInfo();

@@ -123,9 +123,4 @@ int Scheduler::consecutiveFailures(const std::string& id) const
     return entry(id).failures;
 }
 
-bool Scheduler::suspended(const std::string& id) const
-{
-    return !entry(id).next.has_value();
-}
-
 }  // namespace bank2mqtt

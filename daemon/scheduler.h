@@ -49,7 +49,6 @@ public:
     void refresh(const std::string& id, TimePoint now);
 
     int consecutiveFailures(const std::string& id) const;
-    bool suspended(const std::string& id) const;
 
     static constexpr std::chrono::seconds kBackoffBase{30};
     static constexpr std::chrono::seconds kMaxRetryAfter{24 * 3600};

@@ -156,11 +156,7 @@ std::string SourcePoller::keyFor(const Account& account, std::vector<std::string
         auto known = keys_.find(account.fingerprint);
         key = known != keys_.end() ? known->second : slugify(account.name);
     }
-    const std::string base = key;
-    for (int n = 2; std::find(used.begin(), used.end(), key) != used.end(); ++n)
-        key = base + "_" + std::to_string(n);
-    used.push_back(key);
-    return key;
+    return uniqueKey(key, used);
 }
 
 void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
