@@ -23,8 +23,9 @@ namespace bank2mqtt {
 ///
 /// - https:// only, except http:// to loopback (127.0.0.0/8, ::1, localhost) for simulators.
 /// - Certificates are verified against the system CAs plus `caFile` (when given), host name
-///   included. TLS sessions are cached, so a reconnect after the bank closed an idle
-///   connection resumes the session instead of a full handshake.
+///   included; `insecure` turns verification off and then refuses every non-loopback host. TLS
+///   sessions are cached, so a reconnect after the bank closed an idle connection resumes the
+///   session instead of a full handshake.
 /// - One kept-alive connection per scheme://host:port; a request that fails on a reused
 ///   connection (the server closed it meanwhile) is retried once on a fresh one.
 class PocoHttpClient : public HttpClient {
@@ -33,6 +34,7 @@ public:
         std::string caFile;                          ///< extra CA to trust; empty = system only
         std::chrono::milliseconds timeout{20000};    ///< caps HttpRequest::timeout
         std::size_t maxBodyBytes = 4 * 1024 * 1024;  ///< larger replies are an error
+        bool insecure = false;  ///< no certificate checks; only loopback hosts are reached
     };
 
     explicit PocoHttpClient(Options options);
@@ -61,8 +63,5 @@ private:
     int inflightFd_ = -1;
     std::atomic<bool> aborted_{false};
 };
-
-/// True for 127.0.0.0/8, ::1 and "localhost" (the only hosts plain http:// may reach).
-bool isLoopbackHost(const std::string& host);
 
 }  // namespace bank2mqtt

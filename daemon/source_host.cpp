@@ -22,6 +22,7 @@ PocoHttpClient::Options httpOptions(const SourceSettings& s)
     PocoHttpClient::Options o;
     o.caFile = s.caFile;
     o.timeout = s.timeout;
+    o.insecure = s.insecure;
     return o;
 }
 

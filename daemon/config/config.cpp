@@ -51,6 +51,15 @@ void requireValue(const SectionScope& scope, const IniEntry& entry, const std::s
                               ", or remove the line to use the default");
 }
 
+bool boolValue(const SectionScope& scope, const IniEntry& entry)
+{
+    requireValue(scope, entry, "true");
+    const std::optional<bool> value = parseBool(entry.value);
+    if (!value)
+        scope.badValue(entry, "is not a yes/no value", "write true or false");
+    return *value;
+}
+
 std::chrono::seconds durationValue(const SectionScope& scope, const IniEntry& entry,
                                    std::chrono::seconds min, std::chrono::seconds max,
                                    const std::string& example)

@@ -54,6 +54,10 @@ struct SourceSettings {
     std::vector<AccountSelector> accounts;  ///< empty = every account of the login
     std::optional<std::string> lowBalance;  ///< decimal text as written, e.g. "100", "-5.50"
     std::string caFile;                     ///< extra CA for this bank, absolute path
+    /// `insecure = true`: the bank's certificate is not verified. Accepted only when every
+    /// `*_url` key of the section names a loopback host (the simulator); the HTTP client also
+    /// refuses any other host then.
+    bool insecure = false;
     /// Every other key of the section (lower case) with its trimmed value, for
     /// resolvePluginConfig(). May hold secrets: never log these values.
     std::map<std::string, std::string> pluginKeys;

@@ -28,6 +28,9 @@ const std::vector<std::string>& sourceHostKeys();
 /// Throws unless `entry` has a value; `example` shows what to write.
 void requireValue(const SectionScope& scope, const IniEntry& entry, const std::string& example);
 
+/// true/false (also yes/no, on/off, 1/0) of the entry; throws naming the key otherwise.
+bool boolValue(const SectionScope& scope, const IniEntry& entry);
+
 /// parseDuration() of the entry, between `min` and `max`; throws naming the key otherwise.
 std::chrono::seconds durationValue(const SectionScope& scope, const IniEntry& entry,
                                    std::chrono::seconds min, std::chrono::seconds max,

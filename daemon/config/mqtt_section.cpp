@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The [mqtt] section: broker URI, identity, TLS files, topics and Home Assistant discovery.
 #include "config_sections.h"
+#include "loopback.h"
 
 #include <algorithm>
 
@@ -118,20 +119,6 @@ void checkTopic(const SectionScope& scope, const IniEntry& entry, const std::str
         scope.badValue(entry, "has an empty topic level (//)", fix);
 }
 
-bool boolValue(const SectionScope& scope, const IniEntry& entry)
-{
-    requireValue(scope, entry, "true");
-    const std::optional<bool> value = parseBool(entry.value);
-    if (!value)
-        scope.badValue(entry, "is not a yes/no value", "write true or false");
-    return *value;
-}
-
-bool isLoopback(const std::string& host)
-{
-    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 }  // namespace
 
 MqttSettings parseMqtt(const SectionScope& scope, const ConfigFileFacts& facts,
@@ -201,7 +188,7 @@ MqttSettings parseMqtt(const SectionScope& scope, const ConfigFileFacts& facts,
                                    "connection, or remove " +
                                    key + ".");
         }
-        if (!mqtt.password.empty() && !isLoopback(uri.host)) {
+        if (!mqtt.password.empty() && !isLoopbackHost(uri.host)) {
             const IniEntry& secret = password != nullptr ? *password : *passwordFile;
             warnings.push_back(scope.at(secret) + " is sent unencrypted because uri " +
                                quote(mqtt.uri) +

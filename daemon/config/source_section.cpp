@@ -3,6 +3,9 @@
 #include "config_sections.h"
 
 #include "duration.h"
+#include "loopback.h"
+
+#include <Poco/URI.h>
 
 #include <algorithm>
 
@@ -99,12 +102,42 @@ void checkAmount(const SectionScope& scope, const IniEntry& entry)
                        "write at most 15 digits before and 4 after the decimal point");
 }
 
+// An unverified connection is only harmless when it cannot leave the machine, so insecure needs
+// every bank URL of the section written out and pointing at loopback: a URL left at its
+// default would be the real bank's. The key names are the plugin's; "*_url" is the convention.
+void checkInsecureUrls(const SectionScope& scope, const IniEntry& insecure,
+                       const SourceSettings& source)
+{
+    const std::string fix = "remove insecure, or point every bank URL at 127.0.0.1";
+    bool anyUrl = false;
+    for (const auto& [key, value] : source.pluginKeys) {
+        if (key.size() < 4 || key.compare(key.size() - 4, 4, "_url") != 0)
+            continue;
+        anyUrl = true;
+        std::string host;
+        try {
+            host = Poco::URI(value).getHost();
+        } catch (const std::exception&) {
+        }
+        if (!isLoopbackHost(host))
+            scope.badValue(insecure,
+                           "is allowed only for a bank on this machine, but " + key + " = " +
+                               value + " is not a loopback address",
+                           fix);
+    }
+    if (!anyUrl)
+        scope.badValue(insecure,
+                       "is allowed only for a bank on this machine, and no bank URL "
+                       "(auth_url, api_url, ...) is set, so the real bank would be used",
+                       fix);
+}
+
 }  // namespace
 
 const std::vector<std::string>& sourceHostKeys()
 {
     static const std::vector<std::string> keys = {"plugin",   "interval",    "max_age", "timeout",
-                                                  "accounts", "low_balance", "ca_file"};
+                                                  "accounts", "low_balance", "ca_file", "insecure"};
     return keys;
 }
 
@@ -160,6 +193,14 @@ SourceSettings parseSource(const SectionScope& scope, const std::string& id,
     }
     if (const IniEntry* entry = scope.findSet("ca_file"))
         source.caFile = checkReadableFile(scope, *entry, facts);
+    if (const IniEntry* entry = scope.findSet("insecure");
+        entry != nullptr && boolValue(scope, *entry)) {
+        checkInsecureUrls(scope, *entry, source);
+        source.insecure = true;
+        warnings.push_back(scope.at(*entry) +
+                           " = true: the bank's TLS certificate is not verified. This is meant "
+                           "for a bank simulator on this machine only; set ca_file instead.");
+    }
     return source;
 }
 

@@ -5,6 +5,7 @@
 #include "account_identity.h"
 #include "account_selector.h"
 #include "json_reply.h"
+#include "loopback.h"
 
 #include <Poco/URI.h>
 
@@ -22,15 +23,6 @@ std::string trim(const std::string& text)
     if (begin == std::string::npos)
         return {};
     return text.substr(begin, text.find_last_not_of(" \t\r\n") - begin + 1);
-}
-
-bool isLoopbackHost(const std::string& host)
-{
-    if (host == "localhost" || host == "::1" || host == "[::1]")
-        return true;
-    if (host.rfind("127.", 0) != 0)
-        return false;
-    return host.find_first_not_of("0123456789.") == std::string::npos;
 }
 
 // "" when `url` may be used for `key`; otherwise what is wrong and how to fix it.

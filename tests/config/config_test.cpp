@@ -228,6 +228,18 @@ TEST_F(ConfigLoad, WarnsWhenVerificationIsOff)
     EXPECT_TRUE(has(config.warnings[0], "verification off")) << config.warnings[0];
 }
 
+TEST_F(ConfigLoad, AcceptsAnInsecureBankOnlyOnLoopbackWithAWarning)
+{
+    const Config config = load(minimal + "insecure = yes\nauth_url = https://127.0.0.1:8443/t\n" +
+                               "api_url = https://[::1]:8443/api\n");
+    ASSERT_EQ(config.sources.size(), 1u);
+    EXPECT_TRUE(config.sources[0].insecure);
+    EXPECT_EQ(config.sources[0].pluginKeys.count("insecure"), 0u);
+    ASSERT_EQ(config.warnings.size(), 1u);
+    EXPECT_TRUE(has(config.warnings[0], ":3: [source.kid] insecure")) << config.warnings[0];
+    EXPECT_TRUE(has(config.warnings[0], "not verified")) << config.warnings[0];
+}
+
 TEST_F(ConfigLoad, AcceptsInsecureFalseSilently)
 {
     const Config config = load("[mqtt]\ninsecure = false\n" + minimal);

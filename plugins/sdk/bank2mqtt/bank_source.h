@@ -12,7 +12,7 @@
 namespace bank2mqtt {
 
 /// One key a plugin accepts in its `[source.<id>]` section, besides the host's own keys
-/// (plugin, interval, accounts, low_balance, max_age, timeout, ca_file).
+/// (plugin, interval, accounts, low_balance, max_age, timeout, ca_file, insecure).
 struct ConfigKey {
     enum class Kind {
         Text,        ///< plain value
