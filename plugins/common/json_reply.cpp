@@ -43,6 +43,12 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t pos)
         return 0;
     if (pos + length > text.size())
         return 0;
+    // The second byte's range excludes overlong forms, UTF-16 surrogates and code points past
+    // U+10FFFF (RFC 3629 section 4), which JSON and MQTT consumers reject.
+    const auto second = static_cast<unsigned char>(text[pos + 1]);
+    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
+        (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F))
+        return 0;
     for (std::size_t i = 1; i < length; ++i) {
         if ((static_cast<unsigned char>(text[pos + i]) & 0xC0) != 0x80)
             return 0;
@@ -157,10 +163,19 @@ std::string sanitizeBankMessage(std::string_view text, std::size_t maxChars)
         const auto c = static_cast<unsigned char>(text[pos]);
         std::string piece;
         if (c >= '0' && c <= '9') {
+            // Invalid bytes are dropped, so they must not split a run: "12345\xff678901" is one
+            // 11-digit number once cleaned.
+            std::string digits;
             std::size_t end = pos;
-            while (end < text.size() && text[end] >= '0' && text[end] <= '9')
+            while (end < text.size()) {
+                const auto b = static_cast<unsigned char>(text[end]);
+                if (b >= '0' && b <= '9')
+                    digits += text[end];
+                else if (b < 0x80 || utf8SequenceLength(text, end) != 0)
+                    break;
                 ++end;
-            piece = (end - pos >= 6) ? "***" : std::string(text.substr(pos, end - pos));
+            }
+            piece = digits.size() >= 6 ? "***" : digits;
             pos = end;
         } else if (c < 0x20 || c == 0x7F || c == ' ') {
             pendingSpace = !out.empty();
@@ -251,12 +266,18 @@ std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value,
         if (!Poco::DateTimeParser::tryParse(Poco::DateTimeFormat::HTTP_FORMAT, std::string(trimmed),
                                             date, zone))
             return std::nullopt;
+        // The obsolete RFC 850 form has a two-digit year, which Poco leaves as year 26 AD.
+        if (date.year() < 100)
+            date.assign(date.year() + (date.year() < 50 ? 2000 : 1900), date.month(), date.day(),
+                        date.hour(), date.minute(), date.second());
         date.makeUTC(zone);
-        const auto at = std::chrono::system_clock::time_point(
-            std::chrono::microseconds(date.timestamp().epochMicroseconds()));
-        if (at <= now)
+        // In microseconds: years before 1678 or after 2262 overflow system_clock's nanoseconds.
+        const auto at = std::chrono::microseconds(date.timestamp().epochMicroseconds());
+        const auto from =
+            std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch());
+        if (at <= from)
             return std::chrono::seconds(0);
-        return std::chrono::ceil<std::chrono::seconds>(at - now);
+        return std::chrono::ceil<std::chrono::seconds>(at - from);
     } catch (const std::exception&) {
         return std::nullopt;
     }

@@ -81,6 +81,11 @@ TokenResponse parseTokenResponse(std::string_view json)
         const auto token = stringMember(object, "access_token");
         if (!token || token->empty())
             return malformed("the reply has no access_token");
+        // RFC 6749 A.12: 1*VSCHAR. The token goes into an Authorization header, where CR or LF
+        // would start a header of the bank's choosing.
+        if (!std::all_of(token->begin(), token->end(),
+                         [](char c) { return c >= 0x20 && c <= 0x7E; }))
+            return malformed("the access_token has characters a token cannot have");
         if (object->has("token_type")) {
             const auto type = stringMember(object, "token_type");
             if (!type || !equalsIgnoringCase(*type, "bearer"))

@@ -32,8 +32,9 @@ struct TokenResponse {
 };
 
 /// Parses a token endpoint's JSON body. Pure and never throws. Ok needs a non-empty string
-/// "access_token", a "token_type" that is absent or "Bearer" (any case), and an "expires_in" that
-/// is absent or a non-negative integer. A body with "error" is an OAuthError whatever else it has.
+/// "access_token" of visible ASCII and spaces (RFC 6749 A.12), a "token_type" that is absent or
+/// "Bearer" (any case), and an "expires_in" that is absent or a non-negative integer. A body
+/// with "error" is an OAuthError whatever else it has.
 TokenResponse parseTokenResponse(std::string_view json);
 
 /// An access token and when it stops being usable, on the Clock's monotonic time.

@@ -55,8 +55,9 @@ std::string errorTypeText(const Poco::Dynamic::Var& value)
 {
     if (value.type() == typeid(std::string))
         return sanitizeBankMessage(value.extract<std::string>(), 40);
+    // Sanitised like any bank text: a long number may be an account or customer id.
     if (value.isInteger() && !value.isBoolean())
-        return std::to_string(value.convert<Poco::Int64>());
+        return sanitizeBankMessage(std::to_string(value.convert<Poco::Int64>()), 40);
     return {};
 }
 
