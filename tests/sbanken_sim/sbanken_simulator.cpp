@@ -13,6 +13,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <openssl/ssl.h>
+
 #include <stdexcept>
 #include <thread>
 
@@ -31,7 +33,38 @@ void requireReadableFile(const std::string& what, const std::string& path)
     }
 }
 
-Poco::Net::Context::Ptr serverContext(const SimulatorOptions& options)
+// Where the TLS counters find the state from OpenSSL's callback, and the per-connection mark
+// that counts a handshake once (a TLS 1.3 server may report "handshake done" again after it
+// sends session tickets).
+int stateIndex()
+{
+    static const int index = SSL_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+int countedIndex()
+{
+    static const int index = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return index;
+}
+
+/// Counts completed handshakes and resumed sessions. Poco 1.11's server socket performs the
+/// handshake lazily inside the first read, so the connection filter cannot see it; OpenSSL's
+/// info callback can.
+void onTlsInfo(const SSL* ssl, int where, int)
+{
+    if ((where & SSL_CB_HANDSHAKE_DONE) == 0 || SSL_get_ex_data(ssl, countedIndex()) != nullptr) {
+        return;
+    }
+    SSL* mutableSsl = const_cast<SSL*>(ssl);
+    SSL_set_ex_data(mutableSsl, countedIndex(), mutableSsl);
+    auto* state = static_cast<SimState*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), stateIndex()));
+    if (state != nullptr) {
+        state->countTlsHandshake(SSL_session_reused(ssl) == 1);
+    }
+}
+
+Poco::Net::Context::Ptr serverContext(const SimulatorOptions& options, SimState& state)
 {
     using Poco::Net::Context;
     Context::Ptr context = new Context(Context::TLS_SERVER_USE, options.keyFile, options.certFile,
@@ -39,6 +72,8 @@ Poco::Net::Context::Ptr serverContext(const SimulatorOptions& options)
     context->requireMinimumProtocol(Context::PROTO_TLSV1_2);
     // Lets clients resume sessions on reconnect, as a production server would.
     context->enableSessionCache(true, "bank2mqtt-sim");
+    SSL_CTX_set_ex_data(context->sslContext(), stateIndex(), &state);
+    SSL_CTX_set_info_callback(context->sslContext(), onTlsInfo);
     return context;
 }
 
@@ -51,7 +86,8 @@ bool isLoopbackAddress(const std::string& address)
 }
 
 SbankenSimulator::SbankenSimulator(SimulatorOptions options)
-    : options_(std::move(options)), state_(defaultAccounts(options_.customerId),
+    : options_(std::move(options)), state_(generatedAccounts(options_.accountCount,
+                                                             options_.customerId),
                                            std::chrono::seconds(options_.tokenLifetimeSeconds))
 {
 }
@@ -74,12 +110,18 @@ void SbankenSimulator::start()
     if (options_.tokenLifetimeSeconds <= 0 || options_.keepAliveTimeoutSeconds <= 0) {
         throw std::invalid_argument("token lifetime and keep-alive timeout must be positive");
     }
+    if (options_.accountCount < 1 || options_.accountCount > 1000) {
+        throw std::invalid_argument("the account count must be from 1 to 1000");
+    }
+    if (options_.maxThreads < 2 || options_.maxThreads > 1000) {
+        throw std::invalid_argument("the HTTPS thread count must be from 2 to 1000");
+    }
     requireReadableFile("certificate file", options_.certFile);
     requireReadableFile("key file", options_.keyFile);
 
     const Poco::Net::IPAddress bindIp(options_.bindAddress);
     Poco::Net::SecureServerSocket httpsSocket(Poco::Net::SocketAddress(bindIp, options_.httpsPort),
-                                              64, serverContext(options_));
+                                              64, serverContext(options_, state_));
     Poco::Net::ServerSocket controlSocket(Poco::Net::SocketAddress(bindIp, options_.controlPort),
                                           16);
 
@@ -96,7 +138,7 @@ void SbankenSimulator::start()
     controlParams->setThreadIdleTime(Poco::Timespan(1, 0));
 
     state_.endShutdown();
-    httpsPool_ = std::make_unique<Poco::ThreadPool>("sim-https", 2, 64);
+    httpsPool_ = std::make_unique<Poco::ThreadPool>("sim-https", 2, options_.maxThreads);
     controlPool_ = std::make_unique<Poco::ThreadPool>("sim-control", 1, 8);
     httpsServer_ = std::make_unique<Poco::Net::HTTPServer>(
         new ApiRequestHandlerFactory(state_, options_), *httpsPool_, httpsSocket, httpsParams);

@@ -4,6 +4,7 @@
 
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace bank2mqtt::sim {
@@ -21,6 +22,22 @@ std::vector<SimAccount> defaultAccounts(const std::string& customerId)
         {"F0E1D2C3B4A5469788796A5B4C3D2E1F", "97104133243", customerId, "Kredittkort",
          "Creditcard account", 847960, -152040, 1000000},
     };
+}
+
+std::vector<SimAccount> generatedAccounts(int count, const std::string& customerId)
+{
+    std::vector<SimAccount> accounts = defaultAccounts(customerId);
+    accounts.resize(static_cast<std::size_t>(std::min<int>(std::max(count, 0), 4)));
+    for (int n = 5; n <= count; ++n) {
+        char id[40];
+        std::snprintf(id, sizeof id, "0BE0%028X", static_cast<unsigned>(n));
+        char number[24];  // 11 digits for n <= 1000; room for any int keeps -Wformat quiet
+        std::snprintf(number, sizeof number, "971042%05d", n);
+        const MinorUnits balance = 100000 + static_cast<MinorUnits>(n) * 1234;
+        accounts.push_back({id, number, customerId, "Konto " + std::to_string(n),
+                            "Standard account", balance, balance, 0});
+    }
+    return accounts;
 }
 
 std::string jsonString(const std::string& text)

@@ -30,6 +30,11 @@ inline constexpr const char* kDefaultCustomerId = "12345678901";
 /// same ids, so that tests and the demo can name them.
 std::vector<SimAccount> defaultAccounts(const std::string& customerId = kDefaultCustomerId);
 
+/// `count` accounts: the first min(count, 4) of defaultAccounts(), then "Konto 5", "Konto 6", ...
+/// (Standard account, ids 0BE0...0005, numbers 97104200005, ...), each with its own balance.
+std::vector<SimAccount> generatedAccounts(int count,
+                                          const std::string& customerId = kDefaultCustomerId);
+
 /// `{"accountId":...,"creditLimit":0.00}` with the amounts as exact JSON number literals.
 std::string accountJson(const SimAccount& account);
 

@@ -240,6 +240,9 @@ template <typename Normal> SimResponse withFault(SimState& state, FaultTarget ta
         return jsonResponse(200, v1Error(1, "Internal error"));
     case FaultMode::Empty:
         return jsonResponse(200, "");
+    case FaultMode::InvalidClient:
+        // What Sbanken said to a client id or secret it did not accept.
+        return jsonResponse(400, "{\"error\":\"invalid_client\"}");
     }
     return normal();
 }

@@ -40,7 +40,18 @@ std::string countersJson(const SimCounters& c)
     return "{\"token_requests\":" + std::to_string(c.tokenRequests) +
            ",\"tokens_issued\":" + std::to_string(c.tokensIssued) +
            ",\"account_requests\":" + std::to_string(c.accountRequests) +
-           ",\"tls_connections\":" + std::to_string(c.tlsConnections) + "}";
+           ",\"tls_connections\":" + std::to_string(c.tlsConnections) +
+           ",\"tls_handshakes\":" + std::to_string(c.tlsHandshakes) +
+           ",\"tls_resumed\":" + std::to_string(c.tlsResumed) + "}";
+}
+
+std::string tokensJson(const std::vector<std::string>& tokens)
+{
+    std::string items;
+    for (const std::string& token : tokens) {
+        items += (items.empty() ? "" : ",") + jsonString(token);
+    }
+    return "{\"tokens\":[" + items + "]}";
 }
 
 std::string accountsJson(const std::vector<SimAccount>& accounts)
@@ -82,7 +93,7 @@ SimResponse setFault(SimState& state, const Params& params)
     const auto mode = params.count("mode") ? parseFaultMode(params.at("mode")) : std::nullopt;
     if (!mode) {
         return error(400, "mode must be one of none, 503, 401, 429, html, truncated, slow, "
-                          "iserror, empty");
+                          "iserror, empty, invalid_client");
     }
     fault.mode = *mode;
     const std::string target = params.count("target") ? params.at("target") : "api";
@@ -174,10 +185,11 @@ SimResponse respondToControl(SimState& state, const SimRequest& request)
     const bool get = request.method == "GET";
     const bool post = request.method == "POST";
 
-    if (path == "/counters" || path == "/accounts" || path == "/fault") {
+    if (path == "/counters" || path == "/accounts" || path == "/fault" || path == "/tokens") {
         if (get) {
             return jsonResponse(200, path == "/counters"   ? countersJson(state.counters())
                                      : path == "/accounts" ? accountsJson(state.accounts())
+                                     : path == "/tokens"   ? tokensJson(state.issuedTokens())
                                                            : faultJson(state.fault()));
         }
         if (path != "/fault" || !post) {

@@ -5,12 +5,13 @@
 //                          "tls_connections":n}
 //   POST /reset-counters
 //   GET  /fault           the active fault
-//   POST /fault?mode=none|503|401|429|html|truncated|slow|iserror|empty
+//   POST /fault?mode=none|503|401|429|html|truncated|slow|iserror|empty|invalid_client
 //              [&target=api|token][&count=N][&delay_ms=D]
 //   POST /expire-tokens
 //   POST /balance?account=<number|name|id>&balance=<decimal>[&available=<decimal>]
 //   POST /rename?account=<number|name|id>&name=<text>
 //   GET  /accounts        {"accounts":[<account objects as the API writes them>]}
+//   GET  /tokens          {"tokens":[<every access token issued since start, oldest first>]}
 // Parameters are in the query string. Replies are JSON; errors are {"error":"<message>"} with
 // 400 (bad parameter), 404 (unknown path or account) or 405 (wrong method).
 #pragma once

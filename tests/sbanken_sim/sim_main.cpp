@@ -75,6 +75,9 @@ protected:
         add("customer-id", "customer id required in the v1 customerId header", "ID");
         add("token-lifetime", "token lifetime in seconds (default 3600)", "SECONDS");
         add("keep-alive-timeout", "HTTPS keep-alive timeout in seconds (default 15)", "SECONDS");
+        add("accounts", "accounts of the customer, 1-1000 (default 4: the default dataset)", "N");
+        add("max-threads", "HTTPS server threads = kept-alive connections served (default 64)",
+            "N");
         add("verbose", "log requests to stderr", "");
     }
 
@@ -106,6 +109,10 @@ protected:
             options_.tokenLifetimeSeconds = parsePositive(name, value, 365 * 24 * 3600);
         } else if (name == "keep-alive-timeout") {
             options_.keepAliveTimeoutSeconds = parsePositive(name, value, 3600);
+        } else if (name == "accounts") {
+            options_.accountCount = parsePositive(name, value, 1000);
+        } else if (name == "max-threads") {
+            options_.maxThreads = parsePositive(name, value, 1000);
         } else if (name == "verbose") {
             options_.log = [](const std::string& line) {
                 static std::mutex mutex;

@@ -24,6 +24,12 @@ struct SimulatorOptions {
     std::string customerId = kDefaultCustomerId;  ///< required in the v1 `customerId` header
     int tokenLifetimeSeconds = 3600;              ///< `expires_in` of issued tokens; > 0
     int keepAliveTimeoutSeconds = 15;             ///< idle HTTPS connections close after this; > 0
+    /// Accounts of the customer, 1 to 1000: the first (up to 4) are the default dataset, the
+    /// rest generated (see generatedAccounts()); for benchmarks of many accounts.
+    int accountCount = 4;
+    /// HTTPS server threads, 2 to 1000. A kept-alive connection holds one thread until it
+    /// closes, so a client with more connections than this waits for the keep-alive timeout.
+    int maxThreads = 64;
     /// Receives one line per request and event when set; called from server threads, so it
     /// must be thread-safe. Never given secrets or tokens.
     std::function<void(const std::string&)> log;

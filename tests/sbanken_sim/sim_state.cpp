@@ -18,7 +18,7 @@ const std::vector<std::pair<FaultMode, std::string>>& faultModeNames()
         {FaultMode::Http401, "401"}, {FaultMode::Http429, "429"},
         {FaultMode::Html, "html"},   {FaultMode::Truncated, "truncated"},
         {FaultMode::Slow, "slow"},   {FaultMode::IsError, "iserror"},
-        {FaultMode::Empty, "empty"},
+        {FaultMode::Empty, "empty"}, {FaultMode::InvalidClient, "invalid_client"},
     };
     return names;
 }
@@ -74,6 +74,10 @@ std::string SimState::issueToken()
         it = it->second <= now ? tokens_.erase(it) : std::next(it);
     }
     tokens_[token] = now + tokenLifetime_;
+    if (issued_.size() >= kMaxIssuedTokens) {
+        issued_.erase(issued_.begin());
+    }
+    issued_.push_back(token);
     ++counters_.tokensIssued;
     countersChanged_.notify_all();
     return token;
@@ -95,6 +99,12 @@ void SimState::expireTokens()
     }
 }
 
+std::vector<std::string> SimState::issuedTokens() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return issued_;
+}
+
 void SimState::countTokenRequest()
 {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -113,6 +123,16 @@ void SimState::countTlsConnection()
 {
     std::lock_guard<std::mutex> lock(mutex_);
     ++counters_.tlsConnections;
+    countersChanged_.notify_all();
+}
+
+void SimState::countTlsHandshake(bool resumed)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++counters_.tlsHandshakes;
+    if (resumed) {
+        ++counters_.tlsResumed;
+    }
     countersChanged_.notify_all();
 }
 

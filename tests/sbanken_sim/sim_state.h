@@ -24,10 +24,23 @@ struct SimCounters {
     std::uint64_t tokensIssued = 0;     ///< successful token replies
     std::uint64_t accountRequests = 0;  ///< every request under the API prefixes, faulted or not
     std::uint64_t tlsConnections = 0;   ///< HTTPS connections accepted (keep-alive reuse: 1)
+    std::uint64_t tlsHandshakes = 0;    ///< TLS handshakes completed, full or resumed
+    std::uint64_t tlsResumed = 0;       ///< of those, resumed sessions (SSL_session_reused)
 };
 
 /// How the next matching requests misbehave. See README.md for each mode's exact reply.
-enum class FaultMode { None, Http503, Http401, Http429, Html, Truncated, Slow, IsError, Empty };
+enum class FaultMode {
+    None,
+    Http503,
+    Http401,
+    Http429,
+    Html,
+    Truncated,
+    Slow,
+    IsError,
+    Empty,
+    InvalidClient
+};
 /// Which endpoint a fault hits: the account API paths or the token endpoint.
 enum class FaultTarget { Api, Token };
 
@@ -53,10 +66,16 @@ public:
     bool tokenValid(const std::string& token) const;
     /// Every token issued so far is expired from now on.
     void expireTokens();
+    /// Every token issued since start, oldest first (at most the latest kMaxIssuedTokens), for
+    /// tests that prove no token leaks. Expiry does not remove a token from this list.
+    std::vector<std::string> issuedTokens() const;
+    static constexpr std::size_t kMaxIssuedTokens = 10000;
 
     void countTokenRequest();
     void countAccountRequest();
     void countTlsConnection();
+    /// One completed TLS handshake; `resumed` when the client resumed an earlier session.
+    void countTlsHandshake(bool resumed);
     SimCounters counters() const;
     void resetCounters();
     /// Blocks until `predicate(counters())` holds or `timeout` passes; returns whether it holds.
@@ -88,6 +107,7 @@ private:
     std::vector<SimAccount> accounts_;
     std::chrono::seconds tokenLifetime_;
     std::map<std::string, SteadyClock::time_point> tokens_;  // token -> expiry
+    std::vector<std::string> issued_;                        // every token, oldest first
     SimCounters counters_;
     Fault fault_;
     Poco::Event shutdown_{Poco::Event::EVENT_MANUALRESET};

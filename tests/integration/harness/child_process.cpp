@@ -45,7 +45,8 @@ std::runtime_error systemError(const std::string& what, int err)
 
 }  // namespace
 
-ChildProcess::ChildProcess(std::string name, std::vector<std::string> argv, const Environment& env)
+ChildProcess::ChildProcess(std::string name, std::vector<std::string> argv, const Environment& env,
+                           const Limits& limits)
     : name_(std::move(name)), argv_(std::move(argv))
 {
     if (argv_.empty()) {
@@ -95,6 +96,17 @@ ChildProcess::ChildProcess(std::string name, std::vector<std::string> argv, cons
         ::sigemptyset(&none);
         ::sigprocmask(SIG_SETMASK, &none, nullptr);
         ::signal(SIGPIPE, SIG_DFL);
+        if (limits.fileSizeBytes) {
+            // An ignored signal stays ignored across execve.
+            ::signal(SIGXFSZ, SIG_IGN);
+            const rlimit limit{*limits.fileSizeBytes, *limits.fileSizeBytes};
+            if (::setrlimit(RLIMIT_FSIZE, &limit) != 0) {
+                int code = errno;
+                ssize_t ignored = ::write(execErr[1], &code, sizeof code);
+                (void)ignored;
+                ::_exit(127);
+            }
+        }
         ::dup2(out[1], STDOUT_FILENO);
         ::dup2(err[1], STDERR_FILENO);
         int devNull = ::open("/dev/null", O_RDONLY);

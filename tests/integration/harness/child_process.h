@@ -2,6 +2,7 @@
 // A child process for integration tests: fork/exec, stdout and stderr captured line by line.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -31,9 +32,18 @@ public:
     /// KEY -> value to set, or nullopt to remove KEY from the inherited environment.
     using Environment = std::map<std::string, std::optional<std::string>>;
 
+    /// Resource limits set in the child before exec.
+    struct Limits {
+        /// RLIMIT_FSIZE in bytes: writing a regular file beyond it fails with EFBIG, as on a
+        /// full disk. SIGXFSZ is ignored in the child so that the write fails instead of the
+        /// signal killing the process. nullopt: inherited.
+        std::optional<rlim_t> fileSizeBytes;
+    };
+
     /// Starts `argv[0]` (an absolute path) with `argv`; the environment is the test's own
     /// changed by `env`. Throws std::runtime_error if the process cannot start.
-    ChildProcess(std::string name, std::vector<std::string> argv, const Environment& env = {});
+    ChildProcess(std::string name, std::vector<std::string> argv, const Environment& env = {},
+                 const Limits& limits = {});
     ~ChildProcess();
 
     ChildProcess(const ChildProcess&) = delete;

@@ -84,6 +84,7 @@ DaemonConfig::DaemonConfig(const DaemonConfigOptions& o)
     if (!o.discoveryMode.empty()) {
         text_ += "discovery_mode = " + o.discoveryMode + "\n";
     }
+    text_ += o.extraMqttLines;
     text_ += "\n"
              "[daemon]\n"
              "plugin_dir = " +
@@ -98,8 +99,11 @@ DaemonConfig::DaemonConfig(const DaemonConfigOptions& o)
         text_ += "max_age = " + o.maxAge + "\n";
     }
     text_ += o.extraSourceLines;
+    DaemonConfigOptions extra = o;
+    extra.authUrl = orDefault(o.extraSourcesAuthUrl, o.authUrl);
+    extra.apiUrl = orDefault(o.extraSourcesApiUrl, o.apiUrl);
     for (const auto& [id, lines] : o.extraSources) {
-        text_ += "\n" + sourceSection(id, o, secretFile, customerFile) + lines;
+        text_ += "\n" + sourceSection(id, extra, secretFile, customerFile) + lines;
     }
     iniPath_ = dir_.write("bank2mqtt.ini", text_, 0600);
 }

@@ -24,11 +24,15 @@ struct DaemonConfigOptions {
     std::string clientSecret;      ///< empty: the simulator's
     std::string customerId;        ///< empty: the simulator's
     std::string extraSourceLines;  ///< appended verbatim to [source.kid]
+    std::string extraMqttLines;    ///< appended verbatim to [mqtt] (TLS files, username ...)
     std::string maxAge;            ///< empty: no `max_age =` line in [source.kid]
     bool discovery = false;        ///< `discovery =` in [mqtt]
     std::string discoveryMode;     ///< empty: no `discovery_mode =` line
     /// More [source.<id>] sections with the same demo login as kid: (id, lines appended to it).
     std::vector<std::pair<std::string, std::string>> extraSources;
+    /// Where the extraSources' bank is (e.g. a second simulator); empty: authUrl / apiUrl.
+    std::string extraSourcesAuthUrl;
+    std::string extraSourcesApiUrl;
     /// Empty: a unique MQTT client id. Set it to run a second configuration as the same
     /// instance (the bridge device's id derives from it).
     std::string mqttClientId;

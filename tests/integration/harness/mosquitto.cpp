@@ -4,6 +4,8 @@
 
 #include "harness/loopback_port.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <stdexcept>
 
@@ -13,6 +15,21 @@ namespace {
 constexpr int kStartAttempts = 5;
 constexpr Millis kStartTimeout{10000};
 constexpr Millis kStopTimeout{5000};
+
+/// mosquitto_passwd lives in bin/ while mosquitto lives in sbin/ on Debian.
+std::string findPasswdTool(const std::string& mosquitto)
+{
+    const std::string dir = mosquitto.substr(0, mosquitto.rfind('/') + 1);
+    for (const std::string& candidate :
+         {dir + "mosquitto_passwd", std::string("/usr/bin/mosquitto_passwd"),
+          std::string("/usr/local/bin/mosquitto_passwd")}) {
+        if (::access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+    }
+    throw std::runtime_error("mosquitto_passwd not found next to " + mosquitto +
+                             " nor in /usr/bin or /usr/local/bin");
+}
 
 }  // namespace
 
@@ -25,10 +42,16 @@ Mosquitto::~Mosquitto()
     }
 }
 
+void Mosquitto::addDaemonListener(MosquittoListener listener)
+{
+    listener_ = std::make_unique<MosquittoListener>(std::move(listener));
+}
+
 void Mosquitto::start()
 {
     for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
-        if (startOnPort(pickFreeLoopbackPort())) {
+        pickPorts();
+        if (startOnPorts()) {
             return;
         }
     }
@@ -36,16 +59,93 @@ void Mosquitto::start()
                              " attempts\n" + transcript());
 }
 
-bool Mosquitto::startOnPort(int port)
+void Mosquitto::pickPorts()
 {
-    port_ = port;
-    const std::string conf = dir_.write("mosquitto.conf", "listener " + std::to_string(port) +
-                                                              " 127.0.0.1\n"
-                                                              "allow_anonymous true\n"
-                                                              "persistence false\n"
-                                                              "log_dest stderr\n"
-                                                              "log_type all\n"
-                                                              "connection_messages true\n");
+    port_ = pickFreeLoopbackPort();
+    daemonPort_ = 0;
+    // Bounded: the kernel hands out ephemeral ports in turn, so a repeat is rare.
+    for (int attempt = 0; listener_ && attempt < kStartAttempts && daemonPort_ == 0; ++attempt) {
+        const int candidate = pickFreeLoopbackPort();
+        daemonPort_ = candidate == port_ ? 0 : candidate;
+    }
+    if (listener_ && daemonPort_ == 0) {
+        throw std::runtime_error("no second free loopback port for mosquitto");
+    }
+}
+
+void Mosquitto::startAgain()
+{
+    if (port_ == 0) {
+        throw std::runtime_error("Mosquitto::startAgain() before any port was picked");
+    }
+    if (!startOnPorts()) {
+        throw std::runtime_error("mosquitto could not start again on port " +
+                                 std::to_string(port_) + "\n" + transcript());
+    }
+}
+
+std::string Mosquitto::passwordFile()
+{
+    if (!passwordFile_.empty()) {
+        return passwordFile_;
+    }
+    std::string plain;
+    for (const auto& [user, password] : listener_->users) {
+        plain += user + ":" + password + "\n";
+    }
+    const std::string file = dir_.write("passwords", plain, 0600);
+    // -U hashes the plain-text passwords in place.
+    ChildProcess tool("mosquitto_passwd",
+                      std::vector<std::string>{findPasswdTool(binary_), "-U", file});
+    if (tool.waitExit(kStartTimeout) != 0) {
+        throw std::runtime_error("mosquitto_passwd -U failed\n" + tool.transcript());
+    }
+    passwordFile_ = file;
+    return passwordFile_;
+}
+
+std::string Mosquitto::config()
+{
+    std::string text;
+    if (::geteuid() == 0) {
+        // As root, mosquitto would switch to the user "mosquitto", which cannot read the test
+        // keys or the password file (owner-only, owned by the test's user).
+        text += "user root\n";
+    }
+    if (listener_) {
+        text += "per_listener_settings true\n";
+    }
+    text += "persistence false\n"
+            "log_dest stderr\n"
+            "log_type all\n"
+            "connection_messages true\n"
+            "listener " +
+            std::to_string(port_) +
+            " 127.0.0.1\n"
+            "allow_anonymous true\n";
+    if (!listener_) {
+        return text;
+    }
+    const MosquittoListener& l = *listener_;
+    text += "listener " + std::to_string(daemonPort_) + " 127.0.0.1\n";
+    if (l.users.empty()) {
+        text += "allow_anonymous true\n";
+    } else {
+        text += "allow_anonymous false\npassword_file " + passwordFile() + "\n";
+    }
+    if (!l.certDir.empty()) {
+        text += "cafile " + l.certDir + "/ca.pem\n" + "certfile " + l.certDir + "/" + l.serverCert +
+                ".pem\n" + "keyfile " + l.certDir + "/" + l.serverCert + ".key\n";
+        if (l.requireCertificate) {
+            text += "require_certificate true\n";
+        }
+    }
+    return text;
+}
+
+bool Mosquitto::startOnPorts()
+{
+    const std::string conf = dir_.write("mosquitto.conf", config());
     process_ =
         std::make_unique<ChildProcess>("mosquitto", std::vector<std::string>{binary_, "-c", conf});
     auto line = process_->waitForLine(
@@ -65,16 +165,16 @@ bool Mosquitto::startOnPort(int port)
         process_.reset();
         return false;
     }
-    throw std::runtime_error("mosquitto did not start on port " + std::to_string(port) + "\n" +
+    throw std::runtime_error("mosquitto did not start on port " + std::to_string(port_) + "\n" +
                              process_->transcript());
 }
 
-void Mosquitto::stop()
+void Mosquitto::endProcess(int signal)
 {
     if (!process_) {
         return;
     }
-    process_->signal(SIGTERM);
+    process_->signal(signal);
     if (!process_->waitExit(kStopTimeout)) {
         process_->signal(SIGKILL);
         process_->waitExit(kStopTimeout);
@@ -83,13 +183,20 @@ void Mosquitto::stop()
     process_.reset();
 }
 
+void Mosquitto::stop()
+{
+    endProcess(SIGTERM);
+}
+
+void Mosquitto::kill()
+{
+    endProcess(SIGKILL);
+}
+
 void Mosquitto::restart()
 {
     stop();
-    if (!startOnPort(port_)) {
-        throw std::runtime_error("mosquitto could not restart on port " + std::to_string(port_) +
-                                 "\n" + transcript());
-    }
+    startAgain();
 }
 
 bool Mosquitto::running() const
@@ -100,6 +207,36 @@ bool Mosquitto::running() const
 std::string Mosquitto::uri() const
 {
     return "tcp://127.0.0.1:" + std::to_string(port_);
+}
+
+int Mosquitto::daemonPort() const
+{
+    return listener_ ? daemonPort_ : port_;
+}
+
+std::string Mosquitto::daemonUri() const
+{
+    const bool tls = listener_ && !listener_->certDir.empty();
+    return std::string(tls ? "ssl" : "tcp") + "://127.0.0.1:" + std::to_string(daemonPort());
+}
+
+bool Mosquitto::waitForLogCount(const std::string& substring, std::size_t n, Millis timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    std::size_t from = 0;
+    for (std::size_t seen = 0; seen < n; ++seen) {
+        const auto left =
+            std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+        if (!process_ || left.count() <= 0) {
+            return false;
+        }
+        auto line = process_->waitForLine(ChildProcess::Stream::Err, substring, left, from);
+        if (!line) {
+            return false;
+        }
+        from = *line + 1;
+    }
+    return true;
 }
 
 std::string Mosquitto::transcript() const

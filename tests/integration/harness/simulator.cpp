@@ -51,24 +51,39 @@ Simulator::~Simulator()
     stop();
 }
 
-void Simulator::start()
+void Simulator::start(const std::string& cert)
 {
-    process_ = std::make_unique<ChildProcess>(
-        "sbanken-sim", std::vector<std::string>{binary_, "--cert=" + certDir_ + "/server.pem",
-                                                "--key=" + certDir_ + "/server.key", "--port=0",
-                                                "--control-port=0"});
-    auto line = process_->waitForLine(ChildProcess::Stream::Out, "READY ", kStartTimeout);
-    if (!line) {
-        throw std::runtime_error("the simulator did not print READY\n" + process_->transcript());
+    // A restart reuses the ports; the old socket may linger a moment, so a bind failure
+    // (exit 69) is retried a few times.
+    constexpr int kAttempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        if (process_) {
+            pastTranscripts_ += process_->transcript();
+        }
+        process_ = std::make_unique<ChildProcess>(
+            "sbanken-sim",
+            std::vector<std::string>{binary_, "--cert=" + certDir_ + "/" + cert + ".pem",
+                                     "--key=" + certDir_ + "/" + cert + ".key",
+                                     "--port=" + std::to_string(httpsPort_),
+                                     "--control-port=" + std::to_string(controlPort_)});
+        auto line = process_->waitForLine(ChildProcess::Stream::Out, "READY ", kStartTimeout);
+        if (line) {
+            static const std::regex ready(R"(READY https=(\d+) control=(\d+))");
+            std::smatch match;
+            const std::string text = process_->lines(ChildProcess::Stream::Out)[*line];
+            if (!std::regex_search(text, match, ready)) {
+                throw std::runtime_error("unexpected READY line: " + text);
+            }
+            httpsPort_ = std::stoi(match[1]);
+            controlPort_ = std::stoi(match[2]);
+            return;
+        }
+        const auto status = process_->waitExit(kStopTimeout);
+        if (attempt >= kAttempts || httpsPort_ == 0 || status != 69) {
+            throw std::runtime_error("the simulator did not print READY\n" +
+                                     process_->transcript());
+        }
     }
-    static const std::regex ready(R"(READY https=(\d+) control=(\d+))");
-    std::smatch match;
-    const std::string text = process_->lines(ChildProcess::Stream::Out)[*line];
-    if (!std::regex_search(text, match, ready)) {
-        throw std::runtime_error("unexpected READY line: " + text);
-    }
-    httpsPort_ = std::stoi(match[1]);
-    controlPort_ = std::stoi(match[2]);
 }
 
 void Simulator::stop()
@@ -136,6 +151,39 @@ void Simulator::rename(const std::string& account, const std::string& name)
     post("/rename?account=" + encode(account) + "&name=" + encode(name));
 }
 
+std::vector<std::string> Simulator::issuedTokens()
+{
+    const std::string body = request(Poco::Net::HTTPRequest::HTTP_GET, "/tokens");
+    std::vector<std::string> tokens;
+    try {
+        auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+        auto list = object->getArray("tokens");
+        for (std::size_t i = 0; list && i < list->size(); ++i) {
+            tokens.push_back(list->getElement<std::string>(static_cast<unsigned>(i)));
+        }
+    } catch (const Poco::Exception&) {
+        throw std::runtime_error("simulator /tokens is not {\"tokens\":[...]}: " + body);
+    }
+    return tokens;
+}
+
+std::vector<std::string> Simulator::accountNumbers()
+{
+    const std::string body = request(Poco::Net::HTTPRequest::HTTP_GET, "/accounts");
+    std::vector<std::string> numbers;
+    try {
+        auto object = Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>();
+        auto list = object->getArray("accounts");
+        for (std::size_t i = 0; list && i < list->size(); ++i) {
+            numbers.push_back(
+                list->getObject(static_cast<unsigned>(i))->getValue<std::string>("accountNumber"));
+        }
+    } catch (const Poco::Exception&) {
+        throw std::runtime_error("simulator /accounts is not {\"accounts\":[...]}: " + body);
+    }
+    return numbers;
+}
+
 std::string Simulator::post(const std::string& pathAndQuery)
 {
     return request(Poco::Net::HTTPRequest::HTTP_POST, pathAndQuery);
@@ -166,7 +214,8 @@ std::string Simulator::request(const std::string& method, const std::string& pat
 
 std::string Simulator::transcript() const
 {
-    return process_ ? process_->transcript() : "===== sbanken-sim: not started\n";
+    return pastTranscripts_ +
+           (process_ ? process_->transcript() : "===== sbanken-sim: not started\n");
 }
 
 }  // namespace bank2mqtt::itest

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace bank2mqtt::itest {
 
@@ -42,8 +43,13 @@ public:
     Simulator& operator=(const Simulator&) = delete;
 
     /// Starts the simulator and waits for its `READY https=<port> control=<port>` line.
-    void start();
-    /// SIGTERM and wait for the exit.
+    /// `cert` names the certificate pair in the certificate directory: "server" (trusted),
+    /// "untrusted" (self-signed) or "wronghost" (for another host name). After a stop(), the
+    /// new process listens on the same ports again, so a daemon's URLs stay valid; counters,
+    /// tokens and faults start afresh.
+    void start(const std::string& cert = "server");
+    /// SIGTERM and wait for the exit. Until the next start() the ports are closed: a
+    /// connection to them is refused.
     void stop();
 
     int httpsPort() const { return httpsPort_; }
@@ -62,7 +68,12 @@ public:
     /// `balance` is a decimal string, e.g. "512.50"; `account` an account number.
     void setBalance(const std::string& account, const std::string& balance);
     void rename(const std::string& account, const std::string& name);
+    /// Every access token this process issued (GET /tokens), expired ones included.
+    std::vector<std::string> issuedTokens();
+    /// The full account number of every account in the dataset (GET /accounts).
+    std::vector<std::string> accountNumbers();
 
+    /// Everything every simulator process of this object said.
     std::string transcript() const;
 
 private:
@@ -74,6 +85,7 @@ private:
     int httpsPort_ = 0;
     int controlPort_ = 0;
     std::unique_ptr<ChildProcess> process_;
+    std::string pastTranscripts_;  // of processes replaced by a restart
 };
 
 }  // namespace bank2mqtt::itest

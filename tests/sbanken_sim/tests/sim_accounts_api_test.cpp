@@ -178,5 +178,18 @@ TEST_F(AccountsApi, PostIsNotAllowed)
         405);
 }
 
+TEST(SimAccounts, GeneratedAccountsExtendTheDefaultDataset)
+{
+    EXPECT_EQ(generatedAccounts(4).size(), defaultAccounts().size());
+    EXPECT_EQ(generatedAccounts(1).front().name, "Lommepenger");
+    const std::vector<SimAccount> ten = generatedAccounts(10);
+    ASSERT_EQ(ten.size(), 10u);
+    EXPECT_EQ(ten[4].name, "Konto 5");
+    EXPECT_EQ(ten[4].accountNumber, "97104200005");
+    EXPECT_EQ(ten[9].accountId, "0BE0000000000000000000000000000A");
+    EXPECT_EQ(ten[9].balance, 100000 + 10 * 1234);
+    EXPECT_EQ(findAccount(ten, "Konto 10"), 9);
+}
+
 }  // namespace
 }  // namespace bank2mqtt::sim::test

@@ -42,7 +42,7 @@ TEST_F(Control, CountersCountRequestsAndConnections)
     const HttpResult reply = control("GET", "/counters");
     ASSERT_EQ(reply.status, 200);
     EXPECT_EQ(reply.body, R"({"token_requests":1,"tokens_issued":1,"account_requests":3,)"
-                          R"("tls_connections":1})");
+                          R"("tls_connections":1,"tls_handshakes":1,"tls_resumed":0})");
 
     auto second = httpsSession();
     EXPECT_EQ(request(*second, "POST", "/identityserver/connect/token").status, 400);
@@ -54,7 +54,7 @@ TEST_F(Control, CountersCountRequestsAndConnections)
     ASSERT_EQ(control("POST", "/reset-counters").status, 200);
     EXPECT_EQ(control("GET", "/counters").body,
               R"({"token_requests":0,"tokens_issued":0,"account_requests":0,)"
-              R"("tls_connections":0})");
+              R"("tls_connections":0,"tls_handshakes":0,"tls_resumed":0})");
 }
 
 TEST_F(Control, BalanceChangesWhatTheApiReturns)
@@ -111,6 +111,24 @@ TEST_F(Control, AccountsListsTheDataset)
     ASSERT_EQ(accounts->size(), 4u);
     EXPECT_EQ(accounts->getObject(3)->getValue<std::string>("name"), "Kredittkort");
     EXPECT_NE(reply.body.find(R"("balance":-1520.40)"), std::string::npos);
+}
+
+TEST_F(Control, TokensListsEveryIssuedTokenEvenAfterExpiry)
+{
+    const std::string first = token();
+    const std::string second = token();
+    ASSERT_EQ(control("POST", "/expire-tokens").status, 200);
+    const std::string third = token();
+    const HttpResult reply = control("GET", "/tokens");
+    ASSERT_EQ(reply.status, 200);
+    const auto object = parseObject(reply.body);
+    ASSERT_TRUE(object);
+    const auto tokens = object->getArray("tokens");
+    ASSERT_EQ(tokens->size(), 3u);
+    EXPECT_EQ(tokens->getElement<std::string>(0), first);
+    EXPECT_EQ(tokens->getElement<std::string>(1), second);
+    EXPECT_EQ(tokens->getElement<std::string>(2), third);
+    EXPECT_EQ(control("POST", "/tokens").status, 405);
 }
 
 TEST_F(Control, UnknownPathIs404)

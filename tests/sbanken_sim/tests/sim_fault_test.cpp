@@ -109,6 +109,24 @@ TEST_F(Faults, TokenTargetHitsOnlyTheTokenEndpoint)
     EXPECT_FALSE(token(*session).empty());
 }
 
+TEST_F(Faults, InvalidClientOnTheTokenEndpointLastsUntilCleared)
+{
+    auto session = httpsSession();
+    const std::string bearer = token(*session);
+    ASSERT_EQ(control("POST", "/fault?mode=invalid_client&target=token").status, 200);
+    EXPECT_EQ(apiGet(*session, kV1, bearer).status, 200);
+    for (int i = 0; i < 2; ++i) {
+        const HttpResult reply =
+            request(*session, "POST", "/identityserver/connect/token",
+                    {{"Authorization", basicAuth("demo-client", "Hemmelig+Passord/2026?=&%")}},
+                    "grant_type=client_credentials");
+        EXPECT_EQ(reply.status, 400);
+        EXPECT_EQ(reply.body, R"({"error":"invalid_client"})");
+    }
+    ASSERT_EQ(control("POST", "/fault?mode=none").status, 200);
+    EXPECT_FALSE(token(*session).empty());
+}
+
 TEST_F(Faults, SlowAnswersNormallyAfterTheDelay)
 {
     auto session = httpsSession();

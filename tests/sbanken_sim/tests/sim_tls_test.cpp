@@ -91,6 +91,9 @@ TEST(SimTls, ClientCanResumeItsSession)
     Poco::Net::SecureStreamSocket socket(second.socket());
     EXPECT_TRUE(socket.sessionWasReused());
     EXPECT_EQ(sim->state().counters().tlsConnections, 2u);
+    // The server's own view, as GET /counters reports it (bench/compare relies on it).
+    EXPECT_EQ(sim->state().counters().tlsHandshakes, 2u);
+    EXPECT_EQ(sim->state().counters().tlsResumed, 1u);
 }
 
 }  // namespace
