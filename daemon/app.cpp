@@ -15,18 +15,45 @@
 
 #include <Poco/File.h>
 #include <Poco/Net/SSLManager.h>
+#include <Poco/Path.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/Option.h>
 #include <Poco/Util/OptionException.h>
 #include <Poco/Util/OptionSet.h>
 
+#include <cerrno>
+#include <cstring>
 #include <iostream>
+
+#include <sys/stat.h>
 
 #ifndef BANK2MQTT_VERSION
 #define BANK2MQTT_VERSION "0.0.0"
 #endif
 
 namespace bank2mqtt {
+
+namespace {
+
+// The state holds access tokens: a directory the daemon creates is the service user's alone
+// (mode 0700, whatever the umask). An existing one is left as the administrator made it.
+void createPrivateDirectory(const std::string& dir)
+{
+    Poco::File file(dir);
+    if (file.exists()) {
+        if (!file.isDirectory())
+            throw Poco::FileException("not a directory: " + dir);
+        return;
+    }
+    Poco::Path path(dir);
+    path.makeDirectory();
+    if (const std::string parent = path.parent().toString(); !parent.empty())
+        Poco::File(parent).createDirectories();
+    if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
+        throw Poco::FileException(std::string(std::strerror(errno)) + ": " + dir);
+}
+
+}  // namespace
 
 App::App() : clock_(std::make_unique<SystemClock>())
 {
@@ -130,18 +157,20 @@ void App::loadSources(bool persistentState)
         log.warning(w);
 
     std::string stateDir;
+    auto stateHealth = std::make_shared<StateDirHealth>();
     if (persistentState) {
         stateDir = config_->daemon.stateDir;
         try {
-            Poco::File(stateDir).createDirectories();
+            createPrivateDirectory(stateDir);
         } catch (const Poco::Exception& e) {
             log.warning("state_dir " + stateDir + " cannot be created (" + e.message() +
                         "); tokens and account ids are kept in memory only");
+            stateHealth->directoryUnusable();  // the state files' failures are this one
         }
     }
     log_ = std::make_unique<NamedLogger>("bank2mqtt");
     daemonState_ = std::make_unique<FileStateStore>(
-        stateDir.empty() ? std::string() : stateDir + "/bank2mqtt.json", *log_);
+        stateDir.empty() ? std::string() : stateDir + "/bank2mqtt.json", *log_, stateHealth);
     published_ = std::make_unique<PublishedTopics>(*daemonState_);
     installationKey_ = std::make_unique<InstallationKey>(*daemonState_);
 
@@ -158,7 +187,7 @@ void App::loadSources(bool persistentState)
                 throw ConfigError(where + "plugin = " + settings.plugin + ": " + e.what());
             }
         }
-        auto host = std::make_unique<SourceHost>(settings, plugin, stateDir, *clock_);
+        auto host = std::make_unique<SourceHost>(settings, plugin, stateDir, *clock_, stateHealth);
         std::vector<std::string> warnings;
         SourceConfig sourceConfig =
             resolvePluginConfig(*config_, settings, host->source().configKeys(), warnings);

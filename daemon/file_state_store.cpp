@@ -15,7 +15,10 @@
 
 namespace bank2mqtt {
 
-FileStateStore::FileStateStore(std::string path, Logger& log) : path_(std::move(path)), log_(log)
+FileStateStore::FileStateStore(std::string path, Logger& log,
+                               std::shared_ptr<StateDirHealth> health)
+    : path_(std::move(path)), log_(log),
+      health_(health ? std::move(health) : std::make_shared<StateDirHealth>())
 {
     load();
 }
@@ -110,13 +113,11 @@ void FileStateStore::save()
             ::unlink(tmp.c_str());
     }
     if (!failure.empty()) {
-        if (!writeFailing_)
+        if (health_->failed(path_))
             log_.warning("cannot write state file " + path_ + ": " + failure +
                          "; keeping state in memory only (check state_dir)");
-        writeFailing_ = true;
-    } else if (writeFailing_) {
-        log_.info("state file " + path_ + " is writable again");
-        writeFailing_ = false;
+    } else if (health_->succeeded(path_)) {
+        log_.info("state files can be written again (" + path_ + ")");
     }
 }
 

@@ -3,8 +3,10 @@
 #pragma once
 
 #include "bank2mqtt/services.h"
+#include "state_dir_health.h"
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -12,12 +14,14 @@ namespace bank2mqtt {
 
 /// Loads `path` once at construction; every put/erase rewrites the whole file atomically
 /// (write to a temporary file with mode 0600, fsync, rename). A corrupt file is ignored with a
-/// warning; a failed write is a warning (logged once until a write succeeds again) and the value
-/// stays in memory. Thread-safe.
+/// warning; a failed write is a warning and the value stays in memory. Write trouble is tracked
+/// in `health`, shared by the stores of one state_dir: it is logged once for all of them, and
+/// once more when every file is writable again. Thread-safe.
 class FileStateStore : public StateStore {
 public:
     /// An empty `path` keeps everything in memory (used by --list-accounts and --check-config).
-    FileStateStore(std::string path, Logger& log);
+    /// `health` null: this store keeps its own.
+    FileStateStore(std::string path, Logger& log, std::shared_ptr<StateDirHealth> health = nullptr);
 
     std::optional<std::string> get(const std::string& key) const override;
     void put(const std::string& key, const std::string& value) override;
@@ -33,7 +37,7 @@ private:
     Logger& log_;
     mutable std::mutex mutex_;
     std::map<std::string, std::string> values_;
-    bool writeFailing_ = false;
+    std::shared_ptr<StateDirHealth> health_;
 };
 
 }  // namespace bank2mqtt

@@ -28,7 +28,9 @@ public:
     /// One connection attempt, waiting at most `timeout`. On failure returns false and a
     /// sentence naming the broker and the cause (refused credentials, TLS, unreachable).
     virtual bool connect(std::chrono::milliseconds timeout, std::string& error) = 0;
-    /// From now on, reconnect by itself after any loss, with back-off from 1 s to 60 s.
+    /// From now on, reconnect by itself after any loss, with back-off from 1 s to 60 s. Logs a
+    /// loss once, and a failed attempt only when its cause differs from the last one logged
+    /// (the result of the caller's own connect() counts as logged).
     virtual void keepConnected() = 0;
     virtual bool isConnected() const = 0;
 

@@ -1,6 +1,10 @@
 // SPDX-License-Identifier: MIT
-// PahoMqttClient: the one place that speaks MQTT.
+// PahoMqttClient: the one place that speaks MQTT. Why a connect failed is worked out in
+// mqtt_connect_failure.cpp (Paho's own error for most failures is one generic code).
 #include "paho_mqtt_client.h"
+
+#include "log.h"
+#include "mqtt_connect_failure.h"
 
 #include <mqtt/async_client.h>
 
@@ -9,38 +13,7 @@
 namespace bank2mqtt {
 namespace {
 
-bool isTlsUri(const std::string& uri)
-{
-    return uri.rfind("ssl://", 0) == 0 || uri.rfind("wss://", 0) == 0 ||
-           uri.rfind("mqtts://", 0) == 0;
-}
-
-// Paho reports CONNACK refusals as small positive return codes (MQTT 3.1.1, section 3.2.2.3).
-std::string describeConnectFailure(const mqtt::exception& e, const std::string& uri)
-{
-    const std::string where = "the MQTT broker at " + uri;
-    switch (e.get_return_code()) {
-    case 1:
-        return where + " refused the protocol version";
-    case 2:
-        return where + " refused the client id; set a unique client_id in [mqtt]";
-    case 3:
-        return where + " is unavailable";
-    case 4:
-        return where + " refused the user name or password; check username and password_file";
-    case 5:
-        return where +
-               " refused the connection: not authorized (credentials or client certificate)";
-    default:
-        break;
-    }
-    std::string text = "could not connect to " + where + ": " + e.get_message();
-    if (text.back() == ' ' || text.back() == ':')
-        text += "connection failed";
-    if (isTlsUri(uri))
-        text += " (TLS: check ca_file, cert_file and key_file, and the broker's host name)";
-    return text;
-}
+constexpr auto kMaxBackoff = std::chrono::seconds(60);
 
 }  // namespace
 
@@ -54,14 +27,14 @@ PahoMqttClient::PahoMqttClient(Options options) : options_(std::move(options))
         wake_.notify_all();
     });
     client_->set_message_callback([this](mqtt::const_message_ptr msg) {
-        if (messageHandler_)
+        if (messageHandler_ && !stopping_)
             messageHandler_(msg->get_topic(), msg->get_payload_str());
     });
 }
 
 PahoMqttClient::~PahoMqttClient()
 {
-    client_->disable_callbacks();  // no handler may run into an object being destroyed
+    silenceCallbacks();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;
@@ -72,6 +45,19 @@ PahoMqttClient::~PahoMqttClient()
     try {
         if (client_->is_connected())
             client_->disconnect(0)->wait_for(std::chrono::seconds(1));
+    } catch (const mqtt::exception&) {
+    }
+    // Destroyed here, before the handlers and the mutex it may still call into: Paho runs no
+    // callback of a destroyed client.
+    client_.reset();
+}
+
+// Paho refuses to change callbacks while a connect is still in progress (say, one given up on
+// at shutdown); the destructor then relies on destroying the client first.
+void PahoMqttClient::silenceCallbacks()
+{
+    try {
+        client_->disable_callbacks();
     } catch (const mqtt::exception&) {
     }
 }
@@ -88,6 +74,9 @@ void PahoMqttClient::setMessageHandler(MessageHandler handler)
 
 void PahoMqttClient::onConnected()
 {
+    // A connect given up on at shutdown may still complete; its owner's handlers may be gone.
+    if (stopping_)
+        return;
     std::set<std::string> topics;
     connected_ = true;
     {
@@ -108,6 +97,7 @@ void PahoMqttClient::onConnected()
 bool PahoMqttClient::connect(std::chrono::milliseconds timeout, std::string& error)
 {
     auto builder = mqtt::connect_options_builder()
+                       .mqtt_version(MQTTVERSION_3_1_1)  // one attempt, not a 3.1 fallback too
                        .clean_session(true)
                        .keep_alive_interval(options_.keepAlive)
                        .connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(timeout))
@@ -132,25 +122,29 @@ bool PahoMqttClient::connect(std::chrono::milliseconds timeout, std::string& err
         }
         builder.ssl(ssl);
     }
+    bool ok = false;
     try {
         auto token = client_->connect(builder.finalize());
         // Waited for in slices, so that disconnect() during a hanging connect returns at once.
         const auto deadline = std::chrono::steady_clock::now() + timeout;
-        while (!token->wait_for(std::chrono::milliseconds(100))) {
-            if (stopping_ || std::chrono::steady_clock::now() >= deadline) {
-                error = "no answer from the MQTT broker at " + options_.uri + " within " +
-                        std::to_string(timeout.count() / 1000) + " s";
-                return false;
-            }
+        bool answered = true;
+        while (answered && !token->wait_for(std::chrono::milliseconds(100)))
+            answered = !stopping_ && std::chrono::steady_clock::now() < deadline;
+        if (answered) {
+            // The connected handler may run just after the token completes; asking the client
+            // (without holding mutex_) gives the true state either way.
+            connected_ = client_->is_connected();
+            ok = true;
+        } else {
+            error = "no answer from the MQTT broker at " + options_.uri + " within " +
+                    std::to_string(timeout.count() / 1000) + " s";
         }
-        // The connected handler may run just after the token completes; asking the client
-        // (without holding mutex_) gives the true state either way.
-        connected_ = client_->is_connected();
-        return true;
     } catch (const mqtt::exception& e) {
-        error = describeConnectFailure(e, options_.uri);
-        return false;
+        error = describeConnectFailure(e.get_return_code(), e.get_message(), options_);
     }
+    std::lock_guard<std::mutex> lock(mutex_);
+    lastError_ = ok ? std::string() : error;
+    return ok;
 }
 
 void PahoMqttClient::keepConnected()
@@ -161,16 +155,24 @@ void PahoMqttClient::keepConnected()
 }
 
 // Sleeps on a condition variable while connected (no periodic wake-ups); after a loss, tries
-// again after 1, 2, 4 ... 60 s until connected or stopped. Lock order: mutex_ is never held
-// while calling into Paho, because Paho holds its own lock while it runs our callbacks.
+// again after 1, 2, 4 ... 60 s until connected or stopped. A failure is logged when it differs
+// from the last one logged (the caller logs the result of its own connect()), so a broker that
+// stays down or keeps refusing costs one line, not one per attempt. Lock order: mutex_ is never
+// held while calling into Paho, because Paho holds its own lock while it runs our callbacks.
 void PahoMqttClient::reconnectLoop()
 {
+    NamedLogger log("mqtt");
     std::chrono::seconds backoff(1);
     std::unique_lock<std::mutex> lock(mutex_);
+    std::string logged = lastError_;
     while (!stopping_) {
         if (connected_) {
             backoff = std::chrono::seconds(1);
+            logged.clear();
             wake_.wait(lock, [this] { return stopping_ || !connected_; });
+            if (!stopping_)
+                log.warning("lost the connection to the MQTT broker at " + options_.uri +
+                            "; reconnecting, retained topics are republished once connected");
             continue;
         }
         lock.unlock();
@@ -179,8 +181,13 @@ void PahoMqttClient::reconnectLoop()
         lock.lock();
         if (ok)
             continue;
+        if (error != logged && !stopping_) {
+            log.warning(error + "; retrying with back-off up to " +
+                        std::to_string(kMaxBackoff.count()) + " s");
+            logged = error;
+        }
         wake_.wait_for(lock, backoff, [this] { return stopping_.load(); });
-        backoff = std::min(backoff * 2, std::chrono::seconds(60));
+        backoff = std::min(backoff * 2, kMaxBackoff);
     }
 }
 
@@ -240,7 +247,7 @@ void PahoMqttClient::disconnect(std::chrono::milliseconds timeout)
     }
     if (reconnectThread_.joinable())
         reconnectThread_.join();
-    client_->disable_callbacks();
+    silenceCallbacks();
     try {
         if (client_->is_connected())
             client_->disconnect(static_cast<int>(timeout.count()))->wait_for(timeout);

@@ -46,6 +46,7 @@ public:
 private:
     void reconnectLoop();
     void onConnected();
+    void silenceCallbacks();
 
     Options options_;
     std::unique_ptr<mqtt::async_client> client_;
@@ -55,6 +56,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_;
     std::set<std::string> subscriptions_;
+    std::string lastError_;  // the last connect() failure, "" after a success; under mutex_
     std::atomic<bool> stopping_{false};
     std::atomic<bool> connected_{false};  // set by Paho's callbacks; read without Paho's lock
     std::thread reconnectThread_;

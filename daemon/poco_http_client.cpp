@@ -12,6 +12,7 @@
 #include <Poco/Net/HTTPSClientSession.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SocketImpl.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/URI.h>
@@ -23,11 +24,25 @@
 
 #include <cstdlib>
 
+#include <algorithm>
 #include <istream>
 #include <sstream>
 
 namespace bank2mqtt {
 namespace {
+
+// OpenSSL's and Poco's texts ("error:0A000086:SSL routines::certificate verify failed",
+// "Unacceptable certificate from ...") in words a user can act on.
+std::string tlsFailureText(const Poco::Net::SSLException& e, const std::string& host)
+{
+    const std::string text = e.message().empty() ? std::string(e.what()) : e.message();
+    if (dynamic_cast<const Poco::Net::CertificateValidationException*>(&e) != nullptr)
+        return "the bank's certificate is not valid for the host name " + host;
+    if (text.find("certificate verify failed") != std::string::npos)
+        return "the bank's certificate is not trusted; if the bank uses a private CA, name it in "
+               "ca_file";
+    return text;
+}
 
 HttpResponse transportFailure(TransportError error, std::string text)
 {
@@ -50,40 +65,70 @@ bool readBody(std::istream& in, std::string& out, std::size_t limit)
     return true;
 }
 
-// The system's CAs are looked up lazily, by subject hash, in the hashed certificate directory
-// (/etc/ssl/certs on Debian, or $SSL_CERT_DIR) rather than loaded from the bundle: Poco's
-// loadDefaultCAs parses all ~140 certificates of the bundle into every context at start-up,
-// ~0.8 MB of heap per source and most of the start-up CPU. Only the CA a bank's chain needs is
-// ever read. Without such a directory, the bundle is loaded as before.
-void trustSystemCertificates(SSL_CTX* context)
+// The system's CA directory: $SSL_CERT_DIR, or OpenSSL's default (/usr/lib/ssl/certs, a link to
+// /etc/ssl/certs on Debian).
+std::string systemCertificateDirectory()
 {
     const char* fromEnvironment = std::getenv(X509_get_default_cert_dir_env());
-    const char* directory = fromEnvironment != nullptr && *fromEnvironment != '\0'
-                                ? fromEnvironment
-                                : X509_get_default_cert_dir();
+    return fromEnvironment != nullptr && *fromEnvironment != '\0' ? fromEnvironment
+                                                                  : X509_get_default_cert_dir();
+}
+
+// The system's CAs are looked up lazily, by subject hash, in the hashed certificate directory
+// rather than loaded from the bundle: Poco's loadDefaultCAs parses all ~140 certificates of the
+// bundle into the context at start-up (~0.8 MB of heap and most of the start-up CPU). Only the
+// CA a bank's chain needs is ever read. Without such a directory, the bundle is loaded.
+void trustSystemCertificates(SSL_CTX* context, const std::string& directory)
+{
     struct stat info {};
-    if (::stat(directory, &info) == 0 && S_ISDIR(info.st_mode) &&
-        SSL_CTX_load_verify_dir(context, directory) == 1)
+    if (::stat(directory.c_str(), &info) == 0 && S_ISDIR(info.st_mode) &&
+        SSL_CTX_load_verify_dir(context, directory.c_str()) == 1)
         return;
     SSL_CTX_set_default_verify_paths(context);
 }
 
-}  // namespace
-
-PocoHttpClient::PocoHttpClient(Options options) : options_(std::move(options))
+Poco::Net::Context::Ptr makeContext(const PocoHttpClient::Options& options,
+                                    const std::string& certificateDirectory)
 {
     Poco::Net::Context::Params params;
-    params.caLocation = options_.caFile;
+    params.caLocation = options.caFile;
     params.loadDefaultCAs = false;  // see trustSystemCertificates(); caFile is added to them
     // STRICT: Poco skips the host-name check for loopback servers in RELAXED mode. NONE only
     // for `insecure = true`, which send() confines to loopback hosts.
     params.verificationMode =
-        options_.insecure ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_STRICT;
+        options.insecure ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_STRICT;
     params.cipherList = "HIGH:!aNULL:!MD5:!RC4";
-    tlsContext_ = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    tlsContext_->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    trustSystemCertificates(tlsContext_->sslContext());
-    tlsContext_->enableSessionCache(true);
+    Poco::Net::Context::Ptr context =
+        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    trustSystemCertificates(context->sslContext(), certificateDirectory);
+    context->enableSessionCache(true);
+    // An idle kept-alive connection gives its ~34 kB of record buffers back between polls.
+    SSL_CTX_set_mode(context->sslContext(), SSL_MODE_RELEASE_BUFFERS);
+    return context;
+}
+
+// Sources with the same trust settings share one TLS context: its CA store and session cache
+// are the bulk of a context's memory, and with 100 sources one context each cost ~2.5 MB.
+// Contexts live until the process ends; there are as many as distinct (ca_file, insecure).
+Poco::Net::Context::Ptr sharedContext(const PocoHttpClient::Options& options)
+{
+    static std::mutex mutex;
+    static std::map<std::string, Poco::Net::Context::Ptr> contexts;
+    const std::string directory = systemCertificateDirectory();
+    const std::string key = options.caFile + '\n' + directory + (options.insecure ? "\n!" : "\n");
+    std::lock_guard<std::mutex> lock(mutex);
+    Poco::Net::Context::Ptr& context = contexts[key];
+    if (!context)
+        context = makeContext(options, directory);
+    return context;
+}
+
+}  // namespace
+
+PocoHttpClient::PocoHttpClient(Options options)
+    : options_(std::move(options)), tlsContext_(sharedContext(options_))
+{
 }
 
 PocoHttpClient::~PocoHttpClient() = default;
@@ -98,18 +143,40 @@ void PocoHttpClient::abort() noexcept
         ::shutdown(inflightFd_, SHUT_RDWR);
 }
 
+// A session object is made anew whenever its connection is gone, so that the reconnect offers
+// the TLS session saved after the last reply (see rememberTlsSession()): Poco 1.11's
+// HTTPSClientSession keeps the session it saw right after the handshake, before a TLS 1.3 server
+// has sent its ticket, and that one cannot be resumed, so every reconnect was a full handshake.
 Poco::Net::HTTPClientSession& PocoHttpClient::sessionFor(const Origin& origin)
 {
-    auto& slot = sessions_[origin.key()];
-    if (!slot) {
-        if (origin.scheme == "https")
-            slot = std::make_unique<Poco::Net::HTTPSClientSession>(origin.host, origin.port,
-                                                                   tlsContext_);
-        else
+    const std::string key = origin.key();
+    auto& slot = sessions_[key];
+    if (!slot || !slot->connected()) {
+        if (origin.scheme == "https") {
+            const auto saved = tlsSessions_.find(key);
+            slot = std::make_unique<Poco::Net::HTTPSClientSession>(
+                origin.host, origin.port, tlsContext_,
+                saved == tlsSessions_.end() ? nullptr : saved->second);
+        } else {
             slot = std::make_unique<Poco::Net::HTTPClientSession>(origin.host, origin.port);
+        }
         slot->setKeepAlive(true);
     }
     return *slot;
+}
+
+// After a complete reply any TLS 1.3 ticket has been read, so the session is resumable now.
+void PocoHttpClient::rememberTlsSession(const Origin& origin, Poco::Net::HTTPClientSession& session)
+{
+    if (origin.scheme != "https" || !session.connected())
+        return;
+    try {
+        Poco::Net::SecureStreamSocket socket(session.socket());
+        if (Poco::Net::Session::Ptr current = socket.currentSession())
+            tlsSessions_[origin.key()] = current;
+    } catch (const Poco::Exception&) {
+        // Not a TLS socket or no session: the next connect does a full handshake.
+    }
 }
 
 HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
@@ -140,13 +207,15 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
                                 "only https:// is allowed (http:// only to loopback)");
 
     const auto timeout = std::min(request.timeout, options_.timeout);
-    Poco::Net::HTTPClientSession& session = sessionFor(origin);
     // A kept-alive connection may have been closed by the server since the last request; such a
     // failure is retried once on a fresh connection. A failure on a fresh connection is final.
     for (int attempt = 0; attempt < 2; ++attempt) {
+        Poco::Net::HTTPClientSession& session = sessionFor(origin);
         const bool reused = session.connected();
         try {
-            return exchange(session, request, pathAndQuery, timeout);
+            HttpResponse response = exchange(session, request, pathAndQuery, timeout);
+            rememberTlsSession(origin, session);
+            return response;
         } catch (const Poco::TimeoutException&) {
             session.reset();
             return transportFailure(TransportError::Timeout,
@@ -158,8 +227,7 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
                 return transportFailure(TransportError::Aborted, "shutting down");
             if (reused && attempt == 0)
                 continue;
-            return transportFailure(TransportError::TlsFailed,
-                                    e.message().empty() ? std::string(e.what()) : e.message());
+            return transportFailure(TransportError::TlsFailed, tlsFailureText(e, origin.host));
         } catch (const Poco::Net::HostNotFoundException&) {
             session.reset();
             return transportFailure(TransportError::ConnectFailed,
@@ -188,8 +256,16 @@ HttpResponse PocoHttpClient::exchange(Poco::Net::HTTPClientSession& session,
                                       const HttpRequest& request, const std::string& pathAndQuery,
                                       std::chrono::milliseconds timeout)
 {
-    session.setTimeout(Poco::Timespan(static_cast<long>(timeout.count() / 1000),
-                                      static_cast<long>((timeout.count() % 1000) * 1000)));
+    auto span = [](std::chrono::milliseconds t) {
+        return Poco::Timespan(static_cast<long>(t.count() / 1000),
+                              static_cast<long>((t.count() % 1000) * 1000));
+    };
+    // Poco 1.11's TLS socket waits twice for a silent peer: SSL_read blocks for the socket
+    // timeout, then SecureSocketImpl::mustRetry() polls for the same time again before it
+    // throws. Half of the budget for each wait keeps "timeout = 20s" at 20 s, not 40 s.
+    const bool tls = dynamic_cast<Poco::Net::HTTPSClientSession*>(&session) != nullptr;
+    const auto wait = tls ? std::max(timeout / 2, std::chrono::milliseconds(1)) : timeout;
+    session.setTimeout(span(timeout), span(wait), span(wait));
     Poco::Net::HTTPRequest req(request.method, pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
     req.setKeepAlive(true);
     for (const auto& [name, value] : request.headers)

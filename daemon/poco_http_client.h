@@ -5,6 +5,7 @@
 #include "bank2mqtt/services.h"
 
 #include <Poco/Net/Context.h>
+#include <Poco/Net/Session.h>
 
 #include <atomic>
 #include <chrono>
@@ -55,10 +56,12 @@ private:
     HttpResponse exchange(Poco::Net::HTTPClientSession& session, const HttpRequest& request,
                           const std::string& pathAndQuery, std::chrono::milliseconds timeout);
     Poco::Net::HTTPClientSession& sessionFor(const Origin& origin);
+    void rememberTlsSession(const Origin& origin, Poco::Net::HTTPClientSession& session);
 
     Options options_;
     Poco::Net::Context::Ptr tlsContext_;
     std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
+    std::map<std::string, Poco::Net::Session::Ptr> tlsSessions_;  ///< resumable, per origin
     std::mutex inflightMutex_;
     int inflightFd_ = -1;
     std::atomic<bool> aborted_{false};

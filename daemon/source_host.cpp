@@ -29,12 +29,15 @@ PocoHttpClient::Options httpOptions(const SourceSettings& s)
 }  // namespace
 
 SourceHost::SourceHost(const SourceSettings& settings, std::shared_ptr<LoadedPlugin> plugin,
-                       const std::string& stateDir, Clock& clock)
+                       const std::string& stateDir, Clock& clock,
+                       std::shared_ptr<StateDirHealth> stateHealth)
     : settings_(settings), plugin_(std::move(plugin)), log_(settings.id),
       http_(httpOptions(settings)),
-      pluginState_(stateFile(stateDir, settings.id + ".plugin.json"), log_),
-      hostState_(stateFile(stateDir, settings.id + ".json"), log_), services_{clock, http_,
-                                                                              pluginState_, log_}
+      pluginState_(stateFile(stateDir, settings.id + ".plugin.json"), log_, stateHealth),
+      hostState_(stateFile(stateDir, settings.id + ".json"), log_, stateHealth), services_{
+                                                                                     clock, http_,
+                                                                                     pluginState_,
+                                                                                     log_}
 {
     source_ = plugin_->createSource(services_);
 }

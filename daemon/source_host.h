@@ -18,8 +18,10 @@ namespace bank2mqtt {
 /// (destroyed before the library).
 class SourceHost {
 public:
+    /// `stateHealth` is shared with the other stores of stateDir (see StateDirHealth).
     SourceHost(const SourceSettings& settings, std::shared_ptr<LoadedPlugin> plugin,
-               const std::string& stateDir, Clock& clock);
+               const std::string& stateDir, Clock& clock,
+               std::shared_ptr<StateDirHealth> stateHealth = nullptr);
     ~SourceHost();
     SourceHost(const SourceHost&) = delete;
     SourceHost& operator=(const SourceHost&) = delete;

@@ -196,15 +196,21 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         if (low)
             messages.emplace_back(topic + "/low_balance", *low ? "ON" : "OFF");
         if (plan_.discovery) {
-            const AccountEntity entity{plan_.id, key, plan_.bank, *a, plan_.lowBalance.has_value()};
-            for (auto& message : accountDiscovery(*plan_.discovery, entity))
-                messages.emplace_back(std::move(message.topic), std::move(message.payload));
+            for (const auto& message : discoveryFor(*a, key))
+                messages.emplace_back(message.topic, message.payload);
         }
         auto& topics = groups[key];
         topics.insert(topic + "/availability");  // published by publishAvailability()
         for (std::size_t i = first; i < messages.size(); ++i)
             topics.insert(messages[i].first);
         accountTopics_.push_back(topic);
+    }
+    // Accounts that left the selection take their cached discovery with them.
+    for (auto it = discovery_.begin(); it != discovery_.end();) {
+        const bool kept = std::any_of(ordered.begin(), ordered.end(), [&](const Account* a) {
+            return a->fingerprint == it->first;
+        });
+        it = kept ? std::next(it) : discovery_.erase(it);
     }
     groups[""] = {statusTopic()};
     // Whatever this source published before and no longer has (an account left the selection,
@@ -221,6 +227,24 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         object.stringify(text);
         hostState_.put(kKeysState, text.str());
     }
+}
+
+// Discovery describes entities, not values: it depends on the key, name, type and currency only
+// (see AccountEntity). Building it was most of a poll's CPU (Poco::JSON stringify for every
+// entity of every account), so it is rebuilt only when one of those changes.
+const std::vector<DiscoveryMessage>& SourcePoller::discoveryFor(const Account& account,
+                                                                const std::string& key)
+{
+    std::string inputs =
+        key + '\n' + account.name + '\n' + account.type + '\n' + account.balance.currency;
+    CachedDiscovery& cached = discovery_[account.fingerprint];
+    if (cached.messages.empty() || cached.inputs != inputs) {
+        const AccountEntity entity{plan_.id, key, plan_.bank, account,
+                                   plan_.lowBalance.has_value()};
+        cached.messages = accountDiscovery(*plan_.discovery, entity);
+        cached.inputs = std::move(inputs);
+    }
+    return cached.messages;
 }
 
 }  // namespace bank2mqtt

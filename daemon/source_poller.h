@@ -58,6 +58,8 @@ private:
     void publishAccounts(const std::vector<Account>& accounts,
                          std::chrono::system_clock::time_point fetchedAt);
     std::string keyFor(const Account& account, std::vector<std::string>& used);
+    const std::vector<DiscoveryMessage>& discoveryFor(const Account& account,
+                                                      const std::string& key);
     void publishAvailability();
     std::string statusTopic() const;
     void logTransition(const std::string& oldState, const std::string& oldError, int failures);
@@ -73,6 +75,12 @@ private:
     std::optional<std::chrono::steady_clock::time_point> lastSuccessMono_;
     std::vector<std::string> accountTopics_;  // <base>/<source>/<key> of the accounts published
     std::map<std::string, std::string> keys_;
+    /// Discovery messages per account fingerprint, with the inputs they were built from.
+    struct CachedDiscovery {
+        std::string inputs;
+        std::vector<DiscoveryMessage> messages;
+    };
+    std::map<std::string, CachedDiscovery> discovery_;
     int failures_ = 0;
 };
 
