@@ -113,10 +113,10 @@ void FileStateStore::save()
             ::unlink(tmp.c_str());
     }
     if (!failure.empty()) {
-        if (health_->failed(path_))
+        if (health_->failed())
             log_.warning("cannot write state file " + path_ + ": " + failure +
                          "; keeping state in memory only (check state_dir)");
-    } else if (health_->succeeded(path_)) {
+    } else if (health_->succeeded()) {
         log_.info("state files can be written again (" + path_ + ")");
     }
 }

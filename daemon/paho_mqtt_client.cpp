@@ -27,6 +27,7 @@ PahoMqttClient::PahoMqttClient(Options options) : options_(std::move(options))
         wake_.notify_all();
     });
     client_->set_message_callback([this](mqtt::const_message_ptr msg) {
+        std::lock_guard<std::mutex> lock(handlerMutex_);
         if (messageHandler_ && !stopping_)
             messageHandler_(msg->get_topic(), msg->get_payload_str());
     });
@@ -34,6 +35,7 @@ PahoMqttClient::PahoMqttClient(Options options) : options_(std::move(options))
 
 PahoMqttClient::~PahoMqttClient()
 {
+    stopHandlers();
     silenceCallbacks();
     {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -90,8 +92,18 @@ void PahoMqttClient::onConnected()
             // The connection dropped again; the next connect restores the subscription.
         }
     }
-    if (connectedHandler_)
+    std::lock_guard<std::mutex> lock(handlerMutex_);
+    if (connectedHandler_ && !stopping_)
         connectedHandler_();
+}
+
+// Paho C runs callbacks without holding its own lock, so one may be past its stopping_ check
+// when the owner stops; holding handlerMutex_ while setting stopping_ waits for it to finish,
+// and no handler starts afterwards. Never held while calling into Paho.
+void PahoMqttClient::stopHandlers()
+{
+    std::lock_guard<std::mutex> lock(handlerMutex_);
+    stopping_ = true;
 }
 
 bool PahoMqttClient::connect(std::chrono::milliseconds timeout, std::string& error)
@@ -240,6 +252,7 @@ bool PahoMqttClient::flush(std::chrono::milliseconds timeout)
 
 void PahoMqttClient::disconnect(std::chrono::milliseconds timeout)
 {
+    stopHandlers();
     {
         std::lock_guard<std::mutex> lock(mutex_);
         stopping_ = true;

@@ -47,6 +47,7 @@ private:
     void reconnectLoop();
     void onConnected();
     void silenceCallbacks();
+    void stopHandlers();
 
     Options options_;
     std::unique_ptr<mqtt::async_client> client_;
@@ -58,6 +59,7 @@ private:
     std::set<std::string> subscriptions_;
     std::string lastError_;  // the last connect() failure, "" after a success; under mutex_
     std::atomic<bool> stopping_{false};
+    std::mutex handlerMutex_;             // held while a handler runs and while stopping_ is set
     std::atomic<bool> connected_{false};  // set by Paho's callbacks; read without Paho's lock
     std::thread reconnectThread_;
 };

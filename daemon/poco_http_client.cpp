@@ -103,6 +103,10 @@ Poco::Net::Context::Ptr makeContext(const PocoHttpClient::Options& options,
     context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
     trustSystemCertificates(context->sslContext(), certificateDirectory);
     context->enableSessionCache(true);
+    // Sessions are kept per origin by the client (rememberTlsSession()), not also in OpenSSL's
+    // cache of the shared context, which would grow with every session of every source.
+    SSL_CTX_set_session_cache_mode(context->sslContext(),
+                                   SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
     // An idle kept-alive connection gives its ~34 kB of record buffers back between polls.
     SSL_CTX_set_mode(context->sslContext(), SSL_MODE_RELEASE_BUFFERS);
     return context;
@@ -143,15 +147,22 @@ void PocoHttpClient::abort() noexcept
         ::shutdown(inflightFd_, SHUT_RDWR);
 }
 
-// A session object is made anew whenever its connection is gone, so that the reconnect offers
-// the TLS session saved after the last reply (see rememberTlsSession()): Poco 1.11's
-// HTTPSClientSession keeps the session it saw right after the handshake, before a TLS 1.3 server
-// has sent its ticket, and that one cannot be resumed, so every reconnect was a full handshake.
+// A session object is made anew whenever its connection is gone or about to be dropped, so that
+// the reconnect offers the TLS session saved after the last reply (see rememberTlsSession()):
+// Poco 1.11's HTTPSClientSession offers the session it saw right after its handshake, before a
+// TLS 1.3 server has sent its ticket, and that one cannot be resumed. Poco itself closes and
+// reconnects a connection idle for longer than its keep-alive timeout (8 s) inside the same
+// object, which at every real poll interval would be a full handshake.
 Poco::Net::HTTPClientSession& PocoHttpClient::sessionFor(const Origin& origin)
 {
     const std::string key = origin.key();
-    auto& slot = sessions_[key];
-    if (!slot || !slot->connected()) {
+    Connection& connection = connections_[key];
+    auto& slot = connection.session;
+    const auto now = std::chrono::steady_clock::now();
+    const bool stale =
+        slot && now - connection.lastUsed >=
+                    std::chrono::microseconds(slot->getKeepAliveTimeout().totalMicroseconds());
+    if (!slot || !slot->connected() || stale) {
         if (origin.scheme == "https") {
             const auto saved = tlsSessions_.find(key);
             slot = std::make_unique<Poco::Net::HTTPSClientSession>(
@@ -162,18 +173,20 @@ Poco::Net::HTTPClientSession& PocoHttpClient::sessionFor(const Origin& origin)
         }
         slot->setKeepAlive(true);
     }
+    connection.lastUsed = now;
     return *slot;
 }
 
 // After a complete reply any TLS 1.3 ticket has been read, so the session is resumable now.
-void PocoHttpClient::rememberTlsSession(const Origin& origin, Poco::Net::HTTPClientSession& session)
+void PocoHttpClient::rememberTlsSession(const std::string& originKey,
+                                        Poco::Net::HTTPClientSession& session)
 {
-    if (origin.scheme != "https" || !session.connected())
+    if (!session.connected())
         return;
     try {
         Poco::Net::SecureStreamSocket socket(session.socket());
         if (Poco::Net::Session::Ptr current = socket.currentSession())
-            tlsSessions_[origin.key()] = current;
+            tlsSessions_[originKey] = current;
     } catch (const Poco::Exception&) {
         // Not a TLS socket or no session: the next connect does a full handshake.
     }
@@ -213,9 +226,7 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
         Poco::Net::HTTPClientSession& session = sessionFor(origin);
         const bool reused = session.connected();
         try {
-            HttpResponse response = exchange(session, request, pathAndQuery, timeout);
-            rememberTlsSession(origin, session);
-            return response;
+            return exchange(session, request, pathAndQuery, timeout, origin);
         } catch (const Poco::TimeoutException&) {
             session.reset();
             return transportFailure(TransportError::Timeout,
@@ -254,7 +265,7 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
 
 HttpResponse PocoHttpClient::exchange(Poco::Net::HTTPClientSession& session,
                                       const HttpRequest& request, const std::string& pathAndQuery,
-                                      std::chrono::milliseconds timeout)
+                                      std::chrono::milliseconds timeout, const Origin& origin)
 {
     auto span = [](std::chrono::milliseconds t) {
         return Poco::Timespan(static_cast<long>(t.count() / 1000),
@@ -262,10 +273,16 @@ HttpResponse PocoHttpClient::exchange(Poco::Net::HTTPClientSession& session,
     };
     // Poco 1.11's TLS socket waits twice for a silent peer: SSL_read blocks for the socket
     // timeout, then SecureSocketImpl::mustRetry() polls for the same time again before it
-    // throws. Half of the budget for each wait keeps "timeout = 20s" at 20 s, not 40 s.
-    const bool tls = dynamic_cast<Poco::Net::HTTPSClientSession*>(&session) != nullptr;
-    const auto wait = tls ? std::max(timeout / 2, std::chrono::milliseconds(1)) : timeout;
-    session.setTimeout(span(timeout), span(wait), span(wait));
+    // throws. Half of the budget for each wait keeps "timeout = 20s" at 20 s, not 40 s. The
+    // handshake waits the same way with the connection timeout, after the TCP connect (which
+    // also gets it): a third each keeps a stalled handshake within the budget too.
+    const bool tls = origin.scheme == "https";
+    const auto atLeast1ms = [](std::chrono::milliseconds t) {
+        return std::max(t, std::chrono::milliseconds(1));
+    };
+    const auto wait = tls ? atLeast1ms(timeout / 2) : timeout;
+    const auto connect = tls ? atLeast1ms(timeout / 3) : timeout;
+    session.setTimeout(span(connect), span(wait), span(wait));
     Poco::Net::HTTPRequest req(request.method, pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
     req.setKeepAlive(true);
     for (const auto& [name, value] : request.headers)
@@ -303,6 +320,8 @@ HttpResponse PocoHttpClient::exchange(Poco::Net::HTTPClientSession& session,
                                                            std::to_string(options_.maxBodyBytes) +
                                                            " bytes");
     }
+    if (tls)
+        rememberTlsSession(origin.key(), session);  // before a reset() closes the socket
     if (!res.getKeepAlive())
         session.reset();
     return response;

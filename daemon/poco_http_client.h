@@ -54,13 +54,18 @@ private:
     };
 
     HttpResponse exchange(Poco::Net::HTTPClientSession& session, const HttpRequest& request,
-                          const std::string& pathAndQuery, std::chrono::milliseconds timeout);
+                          const std::string& pathAndQuery, std::chrono::milliseconds timeout,
+                          const Origin& origin);
     Poco::Net::HTTPClientSession& sessionFor(const Origin& origin);
-    void rememberTlsSession(const Origin& origin, Poco::Net::HTTPClientSession& session);
+    void rememberTlsSession(const std::string& originKey, Poco::Net::HTTPClientSession& session);
 
     Options options_;
     Poco::Net::Context::Ptr tlsContext_;
-    std::map<std::string, std::unique_ptr<Poco::Net::HTTPClientSession>> sessions_;
+    struct Connection {
+        std::unique_ptr<Poco::Net::HTTPClientSession> session;
+        std::chrono::steady_clock::time_point lastUsed;
+    };
+    std::map<std::string, Connection> connections_;               ///< per Origin::key()
     std::map<std::string, Poco::Net::Session::Ptr> tlsSessions_;  ///< resumable, per origin
     std::mutex inflightMutex_;
     int inflightFd_ = -1;

@@ -3,46 +3,44 @@
 #pragma once
 
 #include <mutex>
-#include <set>
 #include <string>
 
 namespace bank2mqtt {
 
 /// Shared by every FileStateStore of one state_dir. A full or missing state_dir makes every
-/// file fail at once; one warning says so, and one info line says when all are writable
-/// again. Thread-safe.
+/// file fail at once; one warning says so, and one info line says when a write succeeds again.
+/// Any good write ends the trouble: some files are rarely rewritten, and waiting for each of
+/// them would delay the recovery line for hours and silence the next outage. A file with a
+/// problem of its own then warns again at its next failed write. Thread-safe.
 class StateDirHealth {
 public:
-    /// Records a failed write of `path`; true when it is the first trouble (log it).
-    bool failed(const std::string& path)
+    /// Records a failed write; true when it starts a trouble (log it).
+    bool failed()
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        const bool first = failing_.empty();
-        failing_.insert(path);
+        const bool first = !troubled_;
+        troubled_ = true;
         return first;
     }
-    /// Records a good write of `path`; true when it ends the trouble (log that).
-    bool succeeded(const std::string& path)
+    /// Records a good write; true when it ends a trouble (log that).
+    bool succeeded()
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        if (failing_.empty())
-            return false;
-        failing_.erase(path);
-        failing_.erase(kDirectory);  // a file was written, so the directory exists now
-        return failing_.empty();
+        const bool ended = troubled_;
+        troubled_ = false;
+        return ended;
     }
     /// The directory itself could not be created, and the caller has said so: the files'
     /// failures that follow are the same trouble.
     void directoryUnusable()
     {
         std::lock_guard<std::mutex> lock(mutex_);
-        failing_.insert(kDirectory);
+        troubled_ = true;
     }
 
 private:
-    static constexpr const char* kDirectory = "";
     std::mutex mutex_;
-    std::set<std::string> failing_;  // paths whose last write failed; "" = the directory
+    bool troubled_ = false;
 };
 
 }  // namespace bank2mqtt

@@ -119,10 +119,12 @@ void checkInsecureUrls(const SectionScope& scope, const IniEntry& insecure,
             host = Poco::URI(value).getHost();
         } catch (const std::exception&) {
         }
+        // Only the host is quoted: plugin values are never echoed whole (they may hold secrets).
         if (!isLoopbackHost(host))
             scope.badValue(insecure,
-                           "is allowed only for a bank on this machine, but " + key + " = " +
-                               value + " is not a loopback address",
+                           "is allowed only for a bank on this machine, but the host of " + key +
+                               " (" + (host.empty() ? "none" : host) +
+                               ") is not a loopback address",
                            fix);
     }
     if (!anyUrl)

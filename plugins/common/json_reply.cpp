@@ -56,6 +56,71 @@ std::size_t utf8SequenceLength(std::string_view text, std::size_t pos)
     return length;
 }
 
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+// Bytes that sanitizeBankMessage shows as (part of) one space: controls, DEL and ' '.
+bool isBlank(unsigned char c)
+{
+    return c < 0x20 || c == 0x7F || c == ' ';
+}
+
+// True when text[pos] starts no valid UTF-8 sequence, so sanitizeBankMessage drops it.
+bool isDropped(std::string_view text, std::size_t pos)
+{
+    return static_cast<unsigned char>(text[pos]) >= 0x80 && utf8SequenceLength(text, pos) == 0;
+}
+
+std::size_t skipDropped(std::string_view text, std::size_t pos)
+{
+    while (pos < text.size() && isDropped(text, pos))
+        ++pos;
+    return pos;
+}
+
+// The number starting at the digit text[pos], as sanitizeBankMessage shows it, and pos moved
+// past it. Digit groups joined by one '.' or '-', or by one stretch of blanks (shown as one
+// space), are one number: "9710.41.33219", "010190 12345". A number of 6 or more digits in all
+// becomes "***", separators included. Dropped bytes neither join nor split groups, and a
+// separator belongs to the number only when a digit follows it, so "2024." keeps its full stop.
+// The groups are judged as they will be shown, so that no masked form can reappear in the output.
+std::string takeNumber(std::string_view text, std::size_t& pos)
+{
+    std::string shown;
+    std::size_t digits = 0;
+    std::size_t end = pos;
+    while (true) {
+        end = skipDropped(text, end);
+        if (end < text.size() && isDigit(text[end])) {
+            shown += text[end++];
+            ++digits;
+            continue;
+        }
+        if (end == text.size())
+            break;
+        std::size_t next = end;
+        char separator = ' ';
+        if (text[next] == '.' || text[next] == '-') {
+            separator = text[next];
+            next = skipDropped(text, next + 1);
+        } else if (isBlank(static_cast<unsigned char>(text[next]))) {
+            while (next < text.size() &&
+                   (isBlank(static_cast<unsigned char>(text[next])) || isDropped(text, next)))
+                ++next;
+        } else {
+            break;
+        }
+        if (next == text.size() || !isDigit(text[next]))
+            break;
+        shown += separator;
+        end = next;
+    }
+    pos = end;
+    return digits >= 6 ? "***" : shown;
+}
+
 const char* standardReason(int status)
 {
     switch (status) {
@@ -162,22 +227,11 @@ std::string sanitizeBankMessage(std::string_view text, std::size_t maxChars)
     while (pos < text.size()) {
         const auto c = static_cast<unsigned char>(text[pos]);
         std::string piece;
-        if (c >= '0' && c <= '9') {
-            // Invalid bytes are dropped, so they must not split a run: "12345\xff678901" is one
-            // 11-digit number once cleaned.
-            std::string digits;
-            std::size_t end = pos;
-            while (end < text.size()) {
-                const auto b = static_cast<unsigned char>(text[end]);
-                if (b >= '0' && b <= '9')
-                    digits += text[end];
-                else if (b < 0x80 || utf8SequenceLength(text, end) != 0)
-                    break;
-                ++end;
-            }
-            piece = digits.size() >= 6 ? "***" : digits;
-            pos = end;
-        } else if (c < 0x20 || c == 0x7F || c == ' ') {
+        if (isDigit(text[pos])) {
+            // Invalid bytes are dropped, so they must not split a number: "12345\xff678901" is
+            // one 11-digit number once cleaned.
+            piece = takeNumber(text, pos);
+        } else if (isBlank(c)) {
             pendingSpace = !out.empty();
             ++pos;
             continue;
@@ -193,7 +247,8 @@ std::string sanitizeBankMessage(std::string_view text, std::size_t maxChars)
             piece = std::string(text.substr(pos, length));
             pos += length;
         }
-        // Digit runs count one char per digit (or 3 for "***"); others are one code point.
+        // A number counts one char per digit or separator (or 3 for "***"); others are one code
+        // point.
         const std::size_t pieceChars = (c >= 0x80) ? 1 : piece.size();
         if (chars + (pendingSpace ? 1 : 0) + pieceChars > maxChars) {
             truncated = true;

@@ -37,9 +37,14 @@ std::optional<std::string> stringMember(const Poco::JSON::Object::Ptr& object,
                                         const std::string& key);
 
 /// Makes a bank-provided text fit for a status message: control characters become spaces,
-/// runs of whitespace collapse, runs of 6 or more digits (account numbers, national ids) become
-/// "***", invalid UTF-8 is dropped, and the result is cut to at most `maxChars` code points,
-/// ending in "..." when cut. Returns "" for text with nothing printable.
+/// runs of whitespace collapse, invalid UTF-8 is dropped, and numbers of 6 or more digits
+/// (account numbers, national ids) become "***". A number is digit groups joined by one '.', '-'
+/// or stretch of whitespace, so "9710.41.33219", "9710 41 33219", "010190 12345" and
+/// "12345-678901" are masked whole, while "error 503", "retry in 30 s" and "2.5" stay readable.
+/// The price is that other long numbers are masked too: dates ("2026-11-27", "01.01.2024"),
+/// amounts with separators ("1 234 567"), most IPv4 addresses, and neighbouring short numbers
+/// ("in 2026 42 times"). The result is cut to at most `maxChars` code points, ending in "..."
+/// when cut. Returns "" for text with nothing printable.
 std::string sanitizeBankMessage(std::string_view text, std::size_t maxChars = 120);
 
 /// "503 Service Unavailable": the status and `reason`, or the standard reason phrase when

@@ -163,7 +163,8 @@ INSTANTIATE_TEST_SUITE_P(
         Fault{"WrongHostInCertificate",
               restartWith("wronghost"),
               restartWith("server"),
-              {"certificate", "not valid for the host name 127.0.0.1"},
+              {"certificate",
+               "not valid for the host name"},  // an IP literal is masked like any long number
               ""}),
     [](const ::testing::TestParamInfo<Fault>& info) { return info.param.name; });
 

@@ -68,6 +68,56 @@ TEST(SanitizeBankMessage, CollapsesControlCharactersAndMasksLongNumbers)
     EXPECT_EQ(sanitizeBankMessage("\x01\x02"), "");
 }
 
+TEST(SanitizeBankMessage, MasksNumbersWrittenInGroups)
+{
+    EXPECT_EQ(sanitizeBankMessage("account 9710.41.33219 is closed"), "account *** is closed");
+    EXPECT_EQ(sanitizeBankMessage("account 9710 41 33219 is closed"), "account *** is closed");
+    EXPECT_EQ(sanitizeBankMessage("national id 010190 12345 is invalid"),
+              "national id *** is invalid");
+    EXPECT_EQ(sanitizeBankMessage("customer 12345-678901 not found"), "customer *** not found");
+    EXPECT_EQ(sanitizeBankMessage("account 9710-41 33219."), "account ***.");
+    // Six digits in all are enough, however they are grouped.
+    EXPECT_EQ(sanitizeBankMessage("ref 1.2.3.4.5.6 end"), "ref *** end");
+    EXPECT_EQ(sanitizeBankMessage("ref 1.2.3.4.5 end"), "ref 1.2.3.4.5 end");
+    // Dates are masked too (accepted: they are long numbers in the same form).
+    EXPECT_EQ(sanitizeBankMessage("closed since 2026-11-27."), "closed since ***.");
+    EXPECT_EQ(sanitizeBankMessage("sperret fra 01.01.2024 kl 12"), "sperret fra *** kl 12");
+}
+
+TEST(SanitizeBankMessage, JudgesNumbersAsTheyWillBeShown)
+{
+    // Whitespace collapses to one space, so a stretch of it joins groups like one space does.
+    EXPECT_EQ(sanitizeBankMessage("id 9710\t\r\n 41  33219 end"), "id *** end");
+    // Dropped invalid bytes neither split a number nor keep its groups apart.
+    EXPECT_EQ(sanitizeBankMessage("xid 12345\xff"
+                                  "67890 end"),
+              "xid *** end");
+    EXPECT_EQ(sanitizeBankMessage("id 9710\xff.\xfe"
+                                  "41\xff \xff"
+                                  "33219 end"),
+              "id *** end");
+    // A short number keeps its separators as shown: the blank stretch becomes one space.
+    EXPECT_EQ(sanitizeBankMessage("page 12\t\t34"), "page 12 34");
+}
+
+TEST(SanitizeBankMessage, KeepsShortNumbersReadable)
+{
+    EXPECT_EQ(sanitizeBankMessage("error 503"), "error 503");
+    EXPECT_EQ(sanitizeBankMessage("HTTP 401"), "HTTP 401");
+    EXPECT_EQ(sanitizeBankMessage("retry in 30 s"), "retry in 30 s");
+    EXPECT_EQ(sanitizeBankMessage("2 accounts"), "2 accounts");
+    EXPECT_EQ(sanitizeBankMessage("12345 kroner reserved."), "12345 kroner reserved.");
+    EXPECT_EQ(sanitizeBankMessage("limit 12345, used 2.5"), "limit 12345, used 2.5");
+    // Groups joined by more than one separator character stay apart.
+    EXPECT_EQ(sanitizeBankMessage("page 12 of 3456"), "page 12 of 3456");
+    EXPECT_EQ(sanitizeBankMessage("in 2024. 1234 left"), "in 2024. 1234 left");
+    EXPECT_EQ(sanitizeBankMessage("error 503 - 1234"), "error 503 - 1234");
+    EXPECT_EQ(sanitizeBankMessage("ends 12--3456"), "ends 12--3456");
+    // A trailing separator is not part of the number.
+    EXPECT_EQ(sanitizeBankMessage("code 503-"), "code 503-");
+    EXPECT_EQ(sanitizeBankMessage("code 503 "), "code 503");
+}
+
 TEST(SanitizeBankMessage, CutsLongTextToTheLimitWithAnEllipsis)
 {
     const std::string cut = sanitizeBankMessage(std::string(500, 'x'));
