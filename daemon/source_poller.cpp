@@ -178,7 +178,7 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
     std::map<std::string, std::set<std::string>> groups;
     // Everything is collected first and published after the clean-up below: Home Assistant
     // must see an old discovery config removed before a new one for the same entity appears.
-    std::vector<std::pair<std::string, std::string>> messages;
+    std::vector<Message> messages;
     accountTopics_.clear();
     for (const Account* a : ordered) {
         const std::string key = keyFor(*a, used);
@@ -195,11 +195,10 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         messages.emplace_back(topic + "/available", formatMoney(a->available));
         if (low)
             messages.emplace_back(topic + "/low_balance", *low ? "ON" : "OFF");
-        if (plan_.discovery) {
-            for (const auto& message : discoveryFor(*a, key))
-                messages.emplace_back(message.topic, message.payload);
-        }
         auto& topics = groups[key];
+        if (plan_.discovery)
+            for (const auto& discoveryTopic : discoveryFor(*a, key, messages))
+                topics.insert(discoveryTopic);
         topics.insert(topic + "/availability");  // published by publishAvailability()
         for (std::size_t i = first; i < messages.size(); ++i)
             topics.insert(messages[i].first);
@@ -231,20 +230,27 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
 
 // Discovery describes entities, not values: it depends on the key, name, type and currency only
 // (see AccountEntity). Building it was most of a poll's CPU (Poco::JSON stringify for every
-// entity of every account), so it is rebuilt only when one of those changes.
-const std::vector<DiscoveryMessage>& SourcePoller::discoveryFor(const Account& account,
-                                                                const std::string& key)
+// entity of every account), so it is built only when one of those changes, and only then sent
+// to the publisher; unchanged, the publisher's retained copy stands (keeping a second copy here
+// would cost ~3.6 kB per account). The topics are returned either way, for the registry.
+const std::vector<std::string>& SourcePoller::discoveryFor(const Account& account,
+                                                           const std::string& key,
+                                                           std::vector<Message>& messages)
 {
     std::string inputs =
         key + '\n' + account.name + '\n' + account.type + '\n' + account.balance.currency;
     CachedDiscovery& cached = discovery_[account.fingerprint];
-    if (cached.messages.empty() || cached.inputs != inputs) {
+    if (cached.topics.empty() || cached.inputs != inputs) {
         const AccountEntity entity{plan_.id, key, plan_.bank, account,
                                    plan_.lowBalance.has_value()};
-        cached.messages = accountDiscovery(*plan_.discovery, entity);
+        cached.topics.clear();
+        for (auto& message : accountDiscovery(*plan_.discovery, entity)) {
+            cached.topics.push_back(message.topic);
+            messages.emplace_back(std::move(message.topic), std::move(message.payload));
+        }
         cached.inputs = std::move(inputs);
     }
-    return cached.messages;
+    return cached.topics;
 }
 
 }  // namespace bank2mqtt

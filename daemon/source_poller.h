@@ -58,8 +58,9 @@ private:
     void publishAccounts(const std::vector<Account>& accounts,
                          std::chrono::system_clock::time_point fetchedAt);
     std::string keyFor(const Account& account, std::vector<std::string>& used);
-    const std::vector<DiscoveryMessage>& discoveryFor(const Account& account,
-                                                      const std::string& key);
+    using Message = std::pair<std::string, std::string>;  ///< topic, payload
+    const std::vector<std::string>& discoveryFor(const Account& account, const std::string& key,
+                                                 std::vector<Message>& messages);
     void publishAvailability();
     std::string statusTopic() const;
     void logTransition(const std::string& oldState, const std::string& oldError, int failures);
@@ -75,10 +76,10 @@ private:
     std::optional<std::chrono::steady_clock::time_point> lastSuccessMono_;
     std::vector<std::string> accountTopics_;  // <base>/<source>/<key> of the accounts published
     std::map<std::string, std::string> keys_;
-    /// Discovery messages per account fingerprint, with the inputs they were built from.
+    /// Discovery topics per account fingerprint, with the inputs they were built from.
     struct CachedDiscovery {
         std::string inputs;
-        std::vector<DiscoveryMessage> messages;
+        std::vector<std::string> topics;
     };
     std::map<std::string, CachedDiscovery> discovery_;
     int failures_ = 0;
