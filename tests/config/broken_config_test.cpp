@@ -143,11 +143,20 @@ std::string caseText(const BrokenCase& c)
 struct RunResult {
     int exitCode = -1;
     std::string output;  ///< stdout and stderr
+    bool timedOut = false;
 };
+
+// --check-config reads one small file and loads plugins: well under a second. The bound keeps
+// a hanging binary from hanging the suite (fread below returns only at end of output);
+// coreutils' timeout signals the whole process group, exits 124 after TERM, 137 after KILL.
+constexpr int kCheckConfigSeconds = 30;
+constexpr int kTimeoutTerminated = 124;
+constexpr int kTimeoutKilled = 137;
 
 RunResult checkConfig(const std::string& path)
 {
-    const std::string command = std::string("env -u CREDENTIALS_DIRECTORY '") + BANK2MQTT_BINARY +
+    const std::string command = "timeout --kill-after=5 " + std::to_string(kCheckConfigSeconds) +
+                                " env -u CREDENTIALS_DIRECTORY '" + BANK2MQTT_BINARY +
                                 "' --check-config --config='" + path + "' 2>&1";
     RunResult result;
     FILE* pipe = ::popen(command.c_str(), "r");
@@ -159,6 +168,7 @@ RunResult checkConfig(const std::string& path)
         result.output.append(buffer.data(), got);
     const int status = ::pclose(pipe);
     result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    result.timedOut = result.exitCode == kTimeoutTerminated || result.exitCode == kTimeoutKilled;
     return result;
 }
 
@@ -182,6 +192,10 @@ TEST_P(BrokenConfig, CheckConfigNamesFileSectionKeyAndFix)
 
     const RunResult run = checkConfig(path);
     const std::string& out = run.output;
+    ASSERT_FALSE(run.timedOut) << "bank2mqtt --check-config did not finish within "
+                               << kCheckConfigSeconds << " s (exit " << run.exitCode
+                               << " from timeout); its output so far:\n"
+                               << out;
     EXPECT_EQ(run.exitCode, c.exitCode) << out;
     EXPECT_TRUE(has(out, c.exitCode == kExitOk ? path : path + ":")) << out;
     for (const std::string& fragment : c.fragments)

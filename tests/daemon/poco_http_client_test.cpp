@@ -9,11 +9,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
+#include <stdexcept>
 #include <string>
+
+#include <stdlib.h>
 
 namespace bank2mqtt {
 namespace {
@@ -21,14 +27,12 @@ namespace {
 const std::string certDir = BANK2MQTT_TEST_CERT_DIR;
 
 // A directory laid out like /etc/ssl/certs: the CA under "<subject hash>.0", as c_rehash does.
+// Each one has a fresh name (mkdtemp): the client shares one TLS context per cert directory
+// path, so two tests reusing a path would get each other's trust, whatever their order.
 class HashedCertDir {
 public:
-    explicit HashedCertDir(bool withTestCa)
-        : path_(std::filesystem::temp_directory_path() /
-                ("bank2mqtt-certdir-" + std::to_string(::getpid())))
+    explicit HashedCertDir(bool withTestCa) : path_(makeUniqueDir())
     {
-        std::filesystem::remove_all(path_);
-        std::filesystem::create_directories(path_);
         if (!withTestCa)
             return;
         std::unique_ptr<FILE, int (*)(FILE*)> in(std::fopen((certDir + "/ca.pem").c_str(), "r"),
@@ -37,15 +41,58 @@ public:
             throw std::runtime_error("cannot read " + certDir + "/ca.pem");
         std::unique_ptr<X509, void (*)(X509*)> ca(
             PEM_read_X509(in.get(), nullptr, nullptr, nullptr), &X509_free);
+        if (!ca)
+            throw std::runtime_error(certDir + "/ca.pem holds no PEM certificate");
         char name[16];
         std::snprintf(name, sizeof name, "%08lx.0", X509_subject_name_hash(ca.get()));
         std::filesystem::copy_file(certDir + "/ca.pem", path_ / name);
     }
-    ~HashedCertDir() { std::filesystem::remove_all(path_); }
+    ~HashedCertDir()
+    {
+        std::error_code ignored;
+        std::filesystem::remove_all(path_, ignored);
+    }
+    HashedCertDir(const HashedCertDir&) = delete;
+    HashedCertDir& operator=(const HashedCertDir&) = delete;
+
     std::string path() const { return path_.string(); }
 
 private:
+    static std::filesystem::path makeUniqueDir()
+    {
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / "bank2mqtt-certdir-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr)
+            throw std::runtime_error("mkdtemp " + pattern + ": " + std::strerror(errno));
+        return pattern;
+    }
+
     std::filesystem::path path_;
+};
+
+// Sets SSL_CERT_DIR for its lifetime and restores what was there before (set or not), so a
+// failing assertion cannot leak the setting into the next test.
+class ScopedCertDirEnv {
+public:
+    explicit ScopedCertDirEnv(const std::string& value)
+    {
+        if (const char* old = std::getenv(kName))
+            previous_ = old;
+        ::setenv(kName, value.c_str(), 1);
+    }
+    ~ScopedCertDirEnv()
+    {
+        if (previous_)
+            ::setenv(kName, previous_->c_str(), 1);
+        else
+            ::unsetenv(kName);
+    }
+    ScopedCertDirEnv(const ScopedCertDirEnv&) = delete;
+    ScopedCertDirEnv& operator=(const ScopedCertDirEnv&) = delete;
+
+private:
+    static constexpr const char* kName = "SSL_CERT_DIR";
+    std::optional<std::string> previous_;
 };
 
 class PocoHttpClientTest : public ::testing::Test {
@@ -74,10 +121,9 @@ protected:
 TEST_F(PocoHttpClientTest, TrustsTheSystemCertificateDirectoryWithoutLoadingABundle)
 {
     HashedCertDir dir(true);
-    ::setenv("SSL_CERT_DIR", dir.path().c_str(), 1);
+    ScopedCertDirEnv env(dir.path());
     PocoHttpClient client({});
     const HttpResponse response = get(client, sim_->apiUrl(1) + "/accounts/");
-    ::unsetenv("SSL_CERT_DIR");
     EXPECT_EQ(response.transportError, TransportError::None) << response.errorText;
     EXPECT_EQ(response.status, 401);  // no token: the API answered, so TLS was verified
 }
@@ -85,10 +131,9 @@ TEST_F(PocoHttpClientTest, TrustsTheSystemCertificateDirectoryWithoutLoadingABun
 TEST_F(PocoHttpClientTest, RefusesACertificateNoTrustedCaSigned)
 {
     HashedCertDir dir(false);
-    ::setenv("SSL_CERT_DIR", dir.path().c_str(), 1);
+    ScopedCertDirEnv env(dir.path());
     PocoHttpClient client({});
     const HttpResponse response = get(client, sim_->apiUrl(1) + "/accounts/");
-    ::unsetenv("SSL_CERT_DIR");
     EXPECT_EQ(response.transportError, TransportError::TlsFailed) << response.errorText;
 }
 
@@ -104,12 +149,11 @@ TEST_F(PocoHttpClientTest, TrustsTheConfiguredCaFile)
 TEST_F(PocoHttpClientTest, InsecureSkipsVerificationOnLoopback)
 {
     HashedCertDir dir(false);
-    ::setenv("SSL_CERT_DIR", dir.path().c_str(), 1);
+    ScopedCertDirEnv env(dir.path());
     PocoHttpClient::Options options;
     options.insecure = true;
     PocoHttpClient client(options);
     const HttpResponse response = get(client, sim_->apiUrl(1) + "/accounts/");
-    ::unsetenv("SSL_CERT_DIR");
     EXPECT_EQ(response.transportError, TransportError::None) << response.errorText;
 }
 

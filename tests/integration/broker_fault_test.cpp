@@ -2,28 +2,21 @@
 // The broker failing under a running daemon: killed and restarted, absent at start-up, down
 // while balances change, refusing the credentials. Mosquitto runs without persistence, so
 // whatever a subscriber sees after a restart is what the daemon published again.
+#include "fault_support.h"
 #include "integration_test.h"
 
 #include "harness/temp_dir.h"
 
-#include <algorithm>
 #include <map>
 
 namespace bank2mqtt::itest {
 namespace {
 
+using Stream = ChildProcess::Stream;
+
 const std::vector<std::string> kAccountKeys = {"lommepenger", "sparekonto", "felleskonto",
                                                "kredittkort"};
 const std::string kDiscoveryPrefix = "homeassistant";
-
-/// How many lines of the daemon's stderr contain `text`.
-std::size_t countLines(const ChildProcess& daemon, const std::string& text)
-{
-    const auto lines = daemon.lines(ChildProcess::Stream::Err);
-    return static_cast<std::size_t>(std::count_if(lines.begin(), lines.end(), [&](const auto& l) {
-        return l.find(text) != std::string::npos;
-    }));
-}
 
 /// Topic -> latest non-empty payload of what `probe` has received.
 std::map<std::string, std::string> retained(const MqttProbe& probe)
@@ -146,7 +139,7 @@ TEST_F(BrokerFault, PublishesEverythingOnceTheBrokerAppearsAfterStartUp)
     EXPECT_TRUE(p.waitForPayload(topic::balance("lommepenger"), "437.25", kMqttTimeout));
     EXPECT_TRUE(p.waitForPayload(topic::available("kredittkort"), "8479.60", kMqttTimeout));
     // The initial failure and the background retries that met the same cause: one line.
-    EXPECT_EQ(countLines(daemon, "cannot be reached"), 1u);
+    EXPECT_EQ(countLines(daemon, Stream::Err, "cannot be reached"), 1u);
     EXPECT_EQ(terminate(daemon), 0);
 }
 
@@ -240,9 +233,9 @@ TEST_F(BrokerCredentials, LogsARefusedPasswordOnceAndKeepsRetrying)
     // Three refusals: the start-up attempt and two background retries (after 0 s and 1 s).
     ASSERT_TRUE(secured_.waitForLogCount("not authorised", 3, kPollTimeout));
 
-    EXPECT_EQ(countLines(daemon, "refused user name"), 1u) << "logged at every retry";
-    EXPECT_EQ(countLines(daemon, "check username and password_file"), 1u);
-    EXPECT_EQ(countLines(daemon, kWrongPassword), 0u) << "the password was logged";
+    EXPECT_EQ(countLines(daemon, Stream::Err, "refused user name"), 1u) << "logged at every retry";
+    EXPECT_EQ(countLines(daemon, Stream::Err, "check username and password_file"), 1u);
+    EXPECT_EQ(countLines(daemon, Stream::Err, kWrongPassword), 0u) << "the password was logged";
     EXPECT_FALSE(daemon.waitExit(Millis(0))) << "the daemon gave up";
     MqttProbe p(secured_.uri(), "itest");
     ASSERT_TRUE(p.sync(kMqttTimeout));
@@ -258,8 +251,8 @@ TEST_F(BrokerCredentials, OnceExitsUnavailableWhenThePasswordIsRefused)
 {
     ChildProcess& once = startDaemon(configWithPassword(kWrongPassword), {"--once"});
     EXPECT_EQ(once.waitExit(kOnceRunTimeout), 69);
-    EXPECT_EQ(countLines(once, "refused user name \"kid-user\" or its password"), 1u);
-    EXPECT_EQ(countLines(once, kWrongPassword), 0u) << "the password was logged";
+    EXPECT_EQ(countLines(once, Stream::Err, "refused user name \"kid-user\" or its password"), 1u);
+    EXPECT_EQ(countLines(once, Stream::Err, kWrongPassword), 0u) << "the password was logged";
 }
 
 TEST_F(BrokerFault, OnceExitsUnavailableWhenNoBrokerListens)
@@ -267,7 +260,9 @@ TEST_F(BrokerFault, OnceExitsUnavailableWhenNoBrokerListens)
     broker_.kill();
     ChildProcess& once = startDaemon(writeConfig(), {"--once"});
     EXPECT_EQ(once.waitExit(kOnceRunTimeout), 69);
-    EXPECT_EQ(countLines(once, "the MQTT broker at " + broker_.uri() + " cannot be reached"), 1u);
+    EXPECT_EQ(
+        countLines(once, Stream::Err, "the MQTT broker at " + broker_.uri() + " cannot be reached"),
+        1u);
 }
 
 }  // namespace

@@ -12,7 +12,15 @@
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstdint>
+#include <cstring>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -39,6 +47,33 @@ int intField(const Poco::JSON::Object::Ptr& object, const std::string& key)
     return object->getValue<int>(key);
 }
 
+/// A socket bound to 127.0.0.1:`port` that never listens: connections to the port are still
+/// refused while no simulator runs, but the kernel gives the port to no outgoing connection
+/// (an ephemeral port could otherwise take it, and a restart would fail to bind for as long as
+/// that connection lives). The simulator's sockets set SO_REUSEADDR and SO_REUSEPORT (Poco's
+/// ServerSocket does), so it binds the port while this one holds it.
+int holdLoopbackPort(int port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+    }
+    const int on = 1;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        const int e = errno;
+        ::close(fd);
+        throw std::runtime_error("cannot hold 127.0.0.1:" + std::to_string(port) +
+                                 " for simulator restarts: " + std::strerror(e));
+    }
+    return fd;
+}
+
 }  // namespace
 
 Simulator::Simulator(std::string binary, std::string certDir)
@@ -49,40 +84,37 @@ Simulator::Simulator(std::string binary, std::string certDir)
 Simulator::~Simulator()
 {
     stop();
+    if (httpsPortGuard_ >= 0) {
+        ::close(httpsPortGuard_);
+    }
 }
 
 void Simulator::start(const std::string& cert)
 {
-    // A restart reuses the ports; the old socket may linger a moment, so a bind failure
-    // (exit 69) is retried a few times.
-    constexpr int kAttempts = 5;
-    for (int attempt = 1;; ++attempt) {
-        if (process_) {
-            pastTranscripts_ += process_->transcript();
-        }
-        process_ = std::make_unique<ChildProcess>(
-            "sbanken-sim",
-            std::vector<std::string>{binary_, "--cert=" + certDir_ + "/" + cert + ".pem",
-                                     "--key=" + certDir_ + "/" + cert + ".key",
-                                     "--port=" + std::to_string(httpsPort_),
-                                     "--control-port=" + std::to_string(controlPort_)});
-        auto line = process_->waitForLine(ChildProcess::Stream::Out, "READY ", kStartTimeout);
-        if (line) {
-            static const std::regex ready(R"(READY https=(\d+) control=(\d+))");
-            std::smatch match;
-            const std::string text = process_->lines(ChildProcess::Stream::Out)[*line];
-            if (!std::regex_search(text, match, ready)) {
-                throw std::runtime_error("unexpected READY line: " + text);
-            }
-            httpsPort_ = std::stoi(match[1]);
-            controlPort_ = std::stoi(match[2]);
-            return;
-        }
-        const auto status = process_->waitExit(kStopTimeout);
-        if (attempt >= kAttempts || httpsPort_ == 0 || status != 69) {
-            throw std::runtime_error("the simulator did not print READY\n" +
-                                     process_->transcript());
-        }
+    if (process_) {
+        pastTranscripts_ += process_->transcript();
+    }
+    // The control port is the kernel's choice every time (only this object talks to it); the
+    // HTTPS port is the first process's again, held meanwhile by httpsPortGuard_.
+    process_ = std::make_unique<ChildProcess>(
+        "sbanken-sim",
+        std::vector<std::string>{binary_, "--cert=" + certDir_ + "/" + cert + ".pem",
+                                 "--key=" + certDir_ + "/" + cert + ".key",
+                                 "--port=" + std::to_string(httpsPort_), "--control-port=0"});
+    auto line = process_->waitForLine(ChildProcess::Stream::Out, "READY ", kStartTimeout);
+    if (!line) {
+        throw std::runtime_error("the simulator did not print READY\n" + process_->transcript());
+    }
+    static const std::regex ready(R"(READY https=(\d+) control=(\d+))");
+    std::smatch match;
+    const std::string text = process_->lines(ChildProcess::Stream::Out)[*line];
+    if (!std::regex_search(text, match, ready)) {
+        throw std::runtime_error("unexpected READY line: " + text);
+    }
+    httpsPort_ = std::stoi(match[1]);
+    controlPort_ = std::stoi(match[2]);
+    if (httpsPortGuard_ < 0) {
+        httpsPortGuard_ = holdLoopbackPort(httpsPort_);
     }
 }
 

@@ -45,11 +45,12 @@ public:
     /// Starts the simulator and waits for its `READY https=<port> control=<port>` line.
     /// `cert` names the certificate pair in the certificate directory: "server" (trusted),
     /// "untrusted" (self-signed) or "wronghost" (for another host name). After a stop(), the
-    /// new process listens on the same ports again, so a daemon's URLs stay valid; counters,
-    /// tokens and faults start afresh.
+    /// new process listens on the same HTTPS port again, so a daemon's URLs stay valid (the
+    /// control port may change; controlPort() follows it); counters, tokens and faults start
+    /// afresh. Throws std::runtime_error with the simulator's output if it does not start.
     void start(const std::string& cert = "server");
     /// SIGTERM and wait for the exit. Until the next start() the ports are closed: a
-    /// connection to them is refused.
+    /// connection to them is refused. The HTTPS port stays reserved for the next start().
     void stop();
 
     int httpsPort() const { return httpsPort_; }
@@ -84,6 +85,7 @@ private:
     std::string certDir_;
     int httpsPort_ = 0;
     int controlPort_ = 0;
+    int httpsPortGuard_ = -1;  // bound, never listening: keeps httpsPort_ free for a restart
     std::unique_ptr<ChildProcess> process_;
     std::string pastTranscripts_;  // of processes replaced by a restart
 };
