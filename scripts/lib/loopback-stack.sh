@@ -2,6 +2,7 @@
 # 127.0.0.1, and a configuration with N sources polling them. Everything started here is stopped
 # by stack_cleanup (installed as the EXIT trap by stack_start).
 # Needs: $build (a build directory with bin/ and plugins/), $work (an empty scratch directory).
+# Optional: $SIM_EXTRA, more simulator options (e.g. --accounts=10 for ten accounts per login).
 
 stack_pids=()
 
