@@ -18,9 +18,9 @@ using namespace bank2mqtt;
 std::string accountObject(int n)
 {
     const std::string id = std::to_string(1000000 + n);
-    return "{\"accountId\":\"0BE0000000000000000000" + id +
-           "\",\"accountNumber\":\"9710420" + id.substr(3) +
-           "\",\"ownerCustomerId\":\"12345678901\",\"name\":\"Konto " + std::to_string(n) +
+    return "{\"accountId\":\"0BE0000000000000000000" + id + "\",\"accountNumber\":\"9710420" +
+           id.substr(3) + "\",\"ownerCustomerId\":\"12345678901\",\"name\":\"Konto " +
+           std::to_string(n) +
            "\",\"accountType\":\"Standard account\",\"available\":1061.70,\"balance\":1061.70,"
            "\"creditLimit\":0.00}";
 }

@@ -86,9 +86,9 @@ bool isLoopbackAddress(const std::string& address)
 }
 
 SbankenSimulator::SbankenSimulator(SimulatorOptions options)
-    : options_(std::move(options)), state_(generatedAccounts(options_.accountCount,
-                                                             options_.customerId),
-                                           std::chrono::seconds(options_.tokenLifetimeSeconds))
+    : options_(std::move(options)),
+      state_(generatedAccounts(options_.accountCount, options_.customerId),
+             std::chrono::seconds(options_.tokenLifetimeSeconds))
 {
 }
 
