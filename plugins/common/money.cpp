@@ -82,7 +82,11 @@ template <typename Float> std::optional<std::int64_t> floatToMinor(Float value, 
     if (!std::isfinite(value))
         return std::nullopt;
     std::array<char, 64> buffer{};
-    const auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+    // Scientific: the shortest digits that read back as `value`. Plain to_chars may choose fixed
+    // notation, which writes a large integer-valued double's every digit (72467309551611.5e3
+    // would become ...504, not ...500 as written in the reply; found by fuzzing).
+    const auto [end, error] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                            std::chars_format::scientific);
     if (error != std::errc())
         return std::nullopt;
     return parseDecimalToMinor(std::string_view(buffer.data(), end - buffer.data()), decimals);
