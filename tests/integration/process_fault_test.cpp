@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Faults of the daemon's own process: SIGINT in a slow fetch, a state_dir that cannot be
-// written (not a directory, or full) and corrupt state files. Polling and publishing go on.
+// Faults of the daemon's own state: a state_dir that cannot be written (not a directory, or
+// full) and corrupt state files. Polling and publishing go on. Signals: shutdown_test.cpp.
 #include "fault_support.h"
 #include "integration_test.h"
 
@@ -16,7 +16,6 @@ namespace bank2mqtt::itest {
 namespace {
 
 using Stream = ChildProcess::Stream;
-using Clock = std::chrono::steady_clock;
 
 /// Regular files directly in `dir`.
 std::vector<std::string> filesIn(const std::string& dir)
@@ -104,45 +103,6 @@ protected:
 private:
     std::deque<std::unique_ptr<ChildProcess>> limited_;
 };
-
-TEST_F(ProcessFault, SigintDuringASlowFetchExitsWithinTwoSeconds)
-{
-    DaemonConfigOptions options = configOptions();
-    options.interval = "1s";
-    MqttProbe& live = probe();
-    ChildProcess& daemon = startDaemon(writeConfig(options), {"--log-level=debug"});
-    ASSERT_TRUE(live.waitFor(topic::kSourceStatus, stateIs("ok"), kPollTimeout));
-
-    // Every API request from now on takes 30 s. The first fetch whose start is logged after
-    // this is slow; a fetch already in flight may still end well and publish "ok" later, so
-    // what counts is the log after that line, not the MQTT messages after the fault was set.
-    sim_.fault("slow", "api", 0, 30000);
-    const std::size_t faultSetAtLine = daemon.lineCount(Stream::Err);
-    const auto slowFetch =
-        daemon.waitForLine(Stream::Err, "[kid] fetch started", kPollTimeout, faultSetAtLine);
-    ASSERT_TRUE(slowFetch) << "no fetch started after the slow fault was set";
-    const std::size_t beforeSignal = live.size();
-
-    const auto signalled = Clock::now();
-    daemon.signal(SIGINT);
-    auto status = daemon.waitExit(kShutdownLimit);
-    const auto took = std::chrono::duration_cast<Millis>(Clock::now() - signalled);
-
-    ASSERT_TRUE(status) << "still running " << kShutdownLimit.count()
-                        << " ms after SIGINT during a slow fetch";
-    EXPECT_EQ(*status, 0);
-    EXPECT_LE(took, kShutdownLimit);
-    EXPECT_TRUE(live.waitForPayload(topic::kBridgeStatus, "offline", kMqttTimeout, beforeSignal));
-    // The log is in the daemon's order: a success of the slow fetch (or of a later one) would
-    // be logged after its start. waitExit() has read stderr to its end.
-    EXPECT_EQ(countLines(daemon, Stream::Err, "[kid] balances published", *slowFetch + 1), 0u)
-        << "a fetch succeeded after the slow fault was set: the signal did not hit a slow fetch\n"
-        << daemon.text(Stream::Err);
-    auto retained = freshProbe().latest(topic::kBridgeStatus);
-    ASSERT_TRUE(retained);
-    EXPECT_EQ(retained->payload, "offline");
-    EXPECT_TRUE(retained->retained);
-}
 
 TEST_F(ProcessFault, StateDirThatIsNotADirectoryWarnsOnceAndPollingGoesOn)
 {
