@@ -60,6 +60,12 @@ void PublishedTopics::add(const std::string& owner, const std::string& group,
         save();
 }
 
+std::map<std::string, std::set<std::string>> PublishedTopics::groups(const std::string& owner) const
+{
+    auto it = owners_.find(owner);
+    return it == owners_.end() ? std::map<std::string, std::set<std::string>>{} : it->second;
+}
+
 std::vector<std::string> PublishedTopics::dropOwnersExcept(const std::set<std::string>& keep)
 {
     std::vector<std::string> gone;

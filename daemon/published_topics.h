@@ -25,6 +25,8 @@ public:
                                      const std::map<std::string, std::set<std::string>>& groups);
     /// Records one more topic without forgetting any.
     void add(const std::string& owner, const std::string& group, const std::string& topic);
+    /// The groups recorded for `owner` (empty when none).
+    std::map<std::string, std::set<std::string>> groups(const std::string& owner) const;
     /// Forgets every owner not in `keep` and returns all their topics.
     std::vector<std::string> dropOwnersExcept(const std::set<std::string>& keep);
 

@@ -102,6 +102,8 @@ const std::vector<BrokenCase> cases = {
     {"source_id_upper_case", kExitConfig, {":6: [source.Kid]", "not a valid source id", "lower-case"}},
     {"low_balance_comma", kExitConfig, {":11: [source.kid] low_balance", "comma", "99.50"}},
     {"accounts_empty_item", kExitConfig, {":11: [source.kid] accounts", "empty item 2", "separate accounts with single commas"}},
+    {"alias_reserved", kExitConfig, {":11: [source.kid] accounts", "alias \"refresh\"", "a topic the daemon uses itself", "refresh_account"}},
+    {"source_id_reserved", kExitConfig, {":6: [source.bank2mqtt]", "a name the daemon uses itself", "[source.bank2mqtt_bank]"}},
     {"base_topic_wildcard", kExitConfig, {":3: [mqtt] base_topic", "wildcard", "e.g. bank2mqtt"}},
     // Starting is right here: the secret works, but others can read it. A warning, exit 0.
     {"secret_file_world_readable", kExitOk, {":9: [source.kid] client_secret_file", "open.secret is accessible to group or others (mode 0644)", "chmod 600", "configuration OK, 1 source"}, {{"open.secret", "demo-s3cret", fs::perms(0644)}}},

@@ -57,7 +57,14 @@ struct Rig {
     Publisher publisher{mqtt, "bank2mqtt"};
     CapturingLogger log;
     MemoryStateStore hostState, daemonState;
+    InstallationKey ids{daemonState};
     QueueSource source;
+
+    /// The device id of an account: keyed, never the plugin's plain fingerprint.
+    std::string device(const std::string& fingerprint) const
+    {
+        return "bank2mqtt_" + ids.publicId(fingerprint).substr(0, 16);
+    }
 
     Rig()
     {
@@ -86,16 +93,16 @@ TEST(HomeAssistantState, EachAccountGetsADeviceConfigAndAnAvailabilityTopic)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
 
     poller.poll();
 
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "online");
     const std::string config =
-        rig.mqtt.retained["homeassistant/device/bank2mqtt_0123456789abcdef/config"];
-    EXPECT_NE(config.find("\"unique_id\":\"bank2mqtt_0123456789abcdef_balance\""),
+        rig.mqtt.retained["homeassistant/device/" + rig.device(kLomme) + "/config"];
+    EXPECT_NE(config.find("\"unique_id\":\"" + rig.device(kLomme) + "_balance\""),
               std::string::npos)
         << config;
 }
@@ -104,8 +111,8 @@ TEST(HomeAssistantState, DataOlderThanMaxAgeTurnsUnavailableWithoutAPoll)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     poller.poll();
 
@@ -115,7 +122,7 @@ TEST(HomeAssistantState, DataOlderThanMaxAgeTurnsUnavailableWithoutAPoll)
     rig.clock.advance(2min);
     poller.checkFreshness();
 
-    EXPECT_EQ(poller.status().state, "stale");
+    EXPECT_EQ(poller.status().state, SourceState::Stale);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "offline");
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
     EXPECT_FALSE(poller.freshnessDeadline().has_value());
@@ -125,8 +132,8 @@ TEST(HomeAssistantState, RejectedCredentialsMakeAccountsUnavailable)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     rig.source.results.push_back(FetchResult::failure(FetchStatus::AuthRequired, "invalid_client"));
     poller.poll();
@@ -141,8 +148,8 @@ TEST(HomeAssistantState, AnAccountThatLeavesTheSelectionIsClearedEverywhere)
     Rig rig;
     {
         PublishedTopics registry(rig.daemonState);
-        SourcePoller first(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                           registry);
+        SourcePoller first(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                           rig.publisher, registry);
         rig.source.results.push_back(
             FetchResult::ok({account("Lommepenger", kLomme), account("Sparekonto", kSpare)}));
         first.poll();
@@ -152,14 +159,14 @@ TEST(HomeAssistantState, AnAccountThatLeavesTheSelectionIsClearedEverywhere)
     // A new process (fresh publisher) with a config that selects one account only.
     Publisher publisher(rig.mqtt, "bank2mqtt");
     PublishedTopics registry(rig.daemonState);
-    SourcePoller second(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, publisher,
-                        registry);
+    SourcePoller second(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     second.poll();
 
     for (const auto& [topic, payload] : rig.mqtt.retained)
         EXPECT_EQ(topic.find("sparekonto"), std::string::npos) << topic;
-    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_fedcba9876543210/config"),
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/" + rig.device(kSpare) + "/config"),
               0u);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
 }
@@ -168,13 +175,13 @@ TEST(HomeAssistantState, AFailedFirstPollClearsNothing)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller first(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                       registry);
+    SourcePoller first(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                       rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Sparekonto", kSpare)}));
     first.poll();
 
-    SourcePoller second(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller second(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     second.poll();  // 503
 
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "437.25");
@@ -184,17 +191,17 @@ TEST(HomeAssistantState, SwitchingDiscoveryOffClearsTheConfigs)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller on(rig.plan(true), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                    registry);
+    SourcePoller on(rig.plan(true), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                    rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     on.poll();
 
-    SourcePoller off(rig.plan(false), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                     registry);
+    SourcePoller off(rig.plan(false), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                     rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     off.poll();
 
-    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_0123456789abcdef/config"),
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/" + rig.device(kLomme) + "/config"),
               0u);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
 }
@@ -239,8 +246,8 @@ TEST(HomeAssistantState, AnEmptyAccountListKeepsEverythingAndReportsIt)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     rig.source.results.push_back(FetchResult::ok({}));
     poller.poll();
@@ -249,7 +256,7 @@ TEST(HomeAssistantState, AnEmptyAccountListKeepsEverythingAndReportsIt)
 
     EXPECT_EQ(second.status, FetchStatus::Temporary);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
-    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_0123456789abcdef/config"),
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/" + rig.device(kLomme) + "/config"),
               1u);
 }
 
