@@ -4,7 +4,6 @@
 
 #include "bank2mqtt/fetch_result.h"
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -67,16 +66,6 @@ std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
 /// Throws std::invalid_argument for a bad mode or a fingerprint without 16 leading hex digits.
 std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings,
                                                const AccountEntity& entity);
-
-/// Whose discovery message a topic under `prefix` is, and in which form: device form
-/// (<prefix>/device/<id>/config) or component form (<prefix>/<platform>/<id>/<object>/config).
-/// nullopt for any other topic.
-struct DiscoveryTarget {
-    std::string device;
-    bool deviceForm = true;
-};
-std::optional<DiscoveryTarget> discoveryTargetOf(const std::string& prefix,
-                                                 const std::string& topic);
 
 /// `{"migrate_discovery":true}`: published on an old discovery topic before the other form of
 /// the same device, Home Assistant moves the entities over and keeps their settings.

@@ -25,15 +25,15 @@ void replaceRetained(Publisher& publisher, PublishedTopics& registry, const std:
                      const std::map<std::string, std::set<std::string>>& groups,
                      const std::vector<RetainedMessage>& messages)
 {
-    const std::string& prefix = publisher.topics().discoveryPrefix();
+    const TopicLayout& layout = publisher.topics();
     std::set<std::pair<std::string, bool>> formsNow;  // (device id, device form?)
     for (const auto& [topic, payload] : messages)
-        if (auto target = discoveryTargetOf(prefix, topic))
+        if (auto target = layout.discoveryTarget(topic))
             formsNow.emplace(target->device, target->deviceForm);
 
     std::vector<std::string> migrated, gone;
     for (auto& topic : registry.replace(owner, groups)) {
-        const auto target = discoveryTargetOf(prefix, topic);
+        const auto target = layout.discoveryTarget(topic);
         const bool otherForm = target && formsNow.count({target->device, !target->deviceForm}) &&
                                !formsNow.count({target->device, target->deviceForm});
         (otherForm ? migrated : gone).push_back(std::move(topic));
