@@ -292,7 +292,10 @@ int App::runDaemon()
     loop.stop();
     for (auto& s : sources_)
         s->abort();  // a fetch in progress fails at once instead of at its timeout
-    const bool joined = done.wait_for(std::chrono::milliseconds(1500)) == std::future_status::ready;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    const bool joined = done.wait_until(deadline) == std::future_status::ready &&
+                        loop.waitForFetches(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            deadline - std::chrono::steady_clock::now()));
     publisher.publishOffline();
     mqtt.flush(std::chrono::milliseconds(300));
     mqtt.disconnect(std::chrono::milliseconds(200));
