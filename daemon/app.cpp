@@ -171,7 +171,9 @@ void App::loadSources(bool persistentState)
     log_ = std::make_unique<NamedLogger>("bank2mqtt");
     daemonState_ = std::make_unique<FileStateStore>(
         stateDir.empty() ? std::string() : stateDir + "/bank2mqtt.json", *log_, stateHealth);
-    published_ = std::make_unique<PublishedTopics>(*daemonState_);
+    published_ = std::make_unique<PublishedTopics>(
+        *daemonState_,
+        std::vector<std::string>{config_->mqtt.baseTopic, config_->mqtt.discoveryPrefix});
     installationKey_ = std::make_unique<InstallationKey>(*daemonState_);
 
     PluginLoader loader(config_->daemon.pluginDir);

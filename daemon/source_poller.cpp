@@ -3,6 +3,7 @@
 #include "source_poller.h"
 
 #include "money.h"
+#include "topic_safety.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -22,12 +23,13 @@ SourcePoller::SourcePoller(SourcePlan plan, BankSource& source, Clock& clock, Lo
       publisher_(publisher), registry_(registry)
 {
     // Keys handed out before stay with their account (renaming an account in the bank must not
-    // move its topics); a corrupt entry just means keys are derived afresh.
+    // move its topics); a corrupt entry, or a key that is no safe topic level, just means keys
+    // are derived afresh.
     if (auto saved = hostState_.get(kKeysState)) {
         try {
             auto object = Poco::JSON::Parser().parse(*saved).extract<Poco::JSON::Object::Ptr>();
             for (const auto& [fingerprint, key] : *object)
-                if (key.isString())
+                if (key.isString() && isSafeTopicLevel(key.extract<std::string>()))
                     keys_[fingerprint] = key.extract<std::string>();
         } catch (...) {
             log_.warning("ignoring unreadable account keys in the state file");
