@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
-// state_dir through the real binary: one instance per directory, and links planted in it never
-// redirect a write.
+// state_dir and plugin_dir through the real binary: one instance per state_dir, links planted
+// in it never redirect a write, and a plugin others could have written is refused (exit 78).
 #include "integration_test.h"
 
+#include "harness/temp_dir.h"
+
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <sys/stat.h>
@@ -78,6 +81,28 @@ TEST_F(StateDir, LinksPlantedInItNeverRedirectAWrite)
         EXPECT_FALSE(isLink(state + "/" + name)) << name << " is still a link";
         EXPECT_FALSE(readFile(state + "/" + name).empty()) << name << " was not written";
     }
+}
+
+TEST_F(StateDir, APluginDirOthersCanWriteStopsTheStartWithExit78)
+{
+    TempDir scratch("plugins");
+    const std::string dir = scratch.file("plugins");
+    std::filesystem::create_directory(dir);
+    std::filesystem::copy_file(std::string(PLUGIN_DIR) + "/bank2mqtt-sbanken.so",
+                               dir + "/bank2mqtt-sbanken.so");
+    std::filesystem::permissions(dir, std::filesystem::perms(0777));
+    DaemonConfigOptions options = configOptions();
+    options.pluginDir = dir;
+    const DaemonConfig& config = writeConfig(options);
+
+    ChildProcess& refused = startDaemon(config, {"--check-config"});
+    ASSERT_EQ(refused.waitExit(kOnceRunTimeout), 78);
+    const std::string said = refused.text(Stream::Err);
+    EXPECT_NE(said.find("is writable by everyone (mode 0777)"), std::string::npos) << said;
+    EXPECT_NE(said.find("chmod go-w " + dir), std::string::npos) << said;
+
+    std::filesystem::permissions(dir, std::filesystem::perms(0755));
+    EXPECT_EQ(startDaemon(config, {"--check-config"}).waitExit(kOnceRunTimeout), 0);
 }
 
 }  // namespace
