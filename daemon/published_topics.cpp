@@ -2,6 +2,8 @@
 // PublishedTopics: the registry of our retained topics, kept across restarts.
 #include "published_topics.h"
 
+#include "topic_safety.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -13,7 +15,8 @@ namespace {
 const char* kKey = "published_topics";
 }
 
-PublishedTopics::PublishedTopics(StateStore& store) : store_(store)
+PublishedTopics::PublishedTopics(StateStore& store, std::vector<std::string> prefixes)
+    : store_(store)
 {
     auto saved = store_.get(kKey);
     if (!saved)
@@ -24,8 +27,11 @@ PublishedTopics::PublishedTopics(StateStore& store) : store_(store)
             auto groups = groupsVar.extract<Poco::JSON::Object::Ptr>();
             for (const auto& [group, topicsVar] : *groups) {
                 auto topics = topicsVar.extract<Poco::JSON::Array::Ptr>();
-                for (const auto& topic : *topics)
-                    owners_[owner][group].insert(topic.toString());
+                for (const auto& topic : *topics) {
+                    const std::string text = topic.toString();
+                    if (prefixes.empty() ? isSafeTopic(text) : isSafeTopicUnder(text, prefixes))
+                        owners_[owner][group].insert(text);
+                }
             }
         }
     } catch (...) {

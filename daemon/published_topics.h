@@ -17,7 +17,11 @@ namespace bank2mqtt {
 /// bridge) and a group is an account key. Not thread-safe: the poll thread owns it.
 class PublishedTopics {
 public:
-    explicit PublishedTopics(StateStore& store);
+    /// Reads the registry back from `store`. A topic that is not safe to publish on
+    /// (isSafeTopic), or not below "<prefix>/" for one of `prefixes` when some are given, is
+    /// dropped: the registry's topics are cleared on the broker, and a state file must not
+    /// make the daemon publish on a wildcard or clear the topics of others.
+    explicit PublishedTopics(StateStore& store, std::vector<std::string> prefixes = {});
 
     /// Records the complete set of groups an owner has now and returns every topic recorded
     /// before that is no longer in it (to be cleared with an empty retained message).
