@@ -13,7 +13,8 @@
 namespace bank2mqtt {
 namespace {
 const char* kKey = "published_topics";
-}
+const char* kComponentsKey = "discovery_components";
+}  // namespace
 
 PublishedTopics::PublishedTopics(StateStore& store, std::vector<std::string> prefixes)
     : store_(store)
@@ -38,6 +39,56 @@ PublishedTopics::PublishedTopics(StateStore& store, std::vector<std::string> pre
         // A corrupt registry only costs the clean-up of earlier topics, never a start-up.
         owners_.clear();
     }
+    try {
+        if (auto components = store_.get(kComponentsKey)) {
+            auto root = Poco::JSON::Parser().parse(*components).extract<Poco::JSON::Object::Ptr>();
+            for (const auto& [topic, entries] : *root) {
+                if (!isSafeTopic(topic))
+                    continue;
+                for (const auto& [id, platform] : *entries.extract<Poco::JSON::Object::Ptr>())
+                    if (isSafeTopicLevel(id) && platform.isString() &&
+                        isSafeTopicLevel(platform.extract<std::string>()))
+                        components_[topic][id] = platform.extract<std::string>();
+            }
+        }
+    } catch (...) {
+        components_.clear();  // costs at most a component HA keeps until its device goes
+    }
+}
+
+PublishedTopics::Components PublishedTopics::components(const std::string& topic) const
+{
+    auto it = components_.find(topic);
+    return it == components_.end() ? Components{} : it->second;
+}
+
+void PublishedTopics::setComponents(const std::string& topic, const Components& components)
+{
+    auto it = components_.find(topic);
+    if (components.empty()) {
+        if (it == components_.end())
+            return;
+        components_.erase(it);
+    } else if (it != components_.end() && it->second == components) {
+        return;
+    } else {
+        components_[topic] = components;
+    }
+    saveComponents();
+}
+
+void PublishedTopics::saveComponents()
+{
+    Poco::JSON::Object root;
+    for (const auto& [topic, components] : components_) {
+        Poco::JSON::Object::Ptr entries = new Poco::JSON::Object;
+        for (const auto& [id, platform] : components)
+            entries->set(id, platform);
+        root.set(topic, entries);
+    }
+    std::ostringstream text;
+    root.stringify(text);
+    store_.put(kComponentsKey, text.str());
 }
 
 std::vector<std::string>
