@@ -213,6 +213,14 @@ Component fetchStatus(const std::string& deviceId, std::string objectId, const s
 
 }  // namespace
 
+std::string discoveryInputs(const AccountEntity& entity)
+{
+    const Account& a = entity.account;
+    return entity.sourceId + '\n' + entity.key + '\n' + entity.bank + '\n' + a.fingerprint + '\n' +
+           a.name + '\n' + a.type + '\n' + a.balance.currency + '\n' +
+           (entity.hasLowBalance ? "low" : "");
+}
+
 std::string migrateDiscoveryPayload()
 {
     return "{\"migrate_discovery\":true}";

@@ -71,6 +71,11 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
 /// the same device, Home Assistant moves the entities over and keeps their settings.
 std::string migrateDiscoveryPayload();
 
+/// Everything of `entity` that accountDiscovery() reads, as one string: equal inputs give
+/// byte-equal messages (AccountDiscoveryCache rebuilds only when this changes). A new entity
+/// that depends on more of the account adds it here, next to the builder.
+std::string discoveryInputs(const AccountEntity& entity);
+
 /// "bank2mqtt_" + the first 16 hex digits of the fingerprint, lower case. Stable when the
 /// account is renamed or re-keyed. The daemon passes the keyed public id (InstallationKey) as
 /// the fingerprint, so the id reveals nothing about the account number.

@@ -281,3 +281,31 @@ TEST(HomeAssistantFlows, AComponentLeftOutIsFirstSentReducedToItsPlatform)
     EXPECT_EQ(payloads[1].find("low_balance"), std::string::npos) << payloads[1];
     EXPECT_EQ(rig.mqtt.retained[topic], payloads[1]);
 }
+
+TEST(AccountDiscoveryCache, BuildsAgainOnlyWhenWhatTheEntitiesShowChanges)
+{
+    DiscoverySettings settings;
+    settings.bridgeId = "bank2mqtt_test";
+    AccountDiscoveryCache cache(settings);
+    AccountEntity entity{"kid", "lommepenger", "Sbanken", account("Lommepenger", kLomme), false};
+    std::vector<DiscoveryMessage> out;
+
+    const auto topics = cache.topics(entity, out);
+    EXPECT_EQ(out.size(), 1u);
+    entity.account.balance.minor = 1;  // a value, not a description: nothing to send
+    out.clear();
+    EXPECT_EQ(cache.topics(entity, out), topics);
+    EXPECT_TRUE(out.empty());
+
+    entity.account.name = "Pocket money";
+    cache.topics(entity, out);
+    EXPECT_EQ(out.size(), 1u);
+    out.clear();
+    entity.hasLowBalance = true;
+    cache.topics(entity, out);
+    EXPECT_EQ(out.size(), 1u);
+    out.clear();
+    cache.keepOnly({});
+    cache.topics(entity, out);
+    EXPECT_EQ(out.size(), 1u) << "a forgotten account is built again";
+}
