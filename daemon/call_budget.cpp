@@ -212,29 +212,49 @@ void CallBudget::restore()
     try {
         object = Poco::JSON::Parser().parse(*saved).extract<Poco::JSON::Object::Ptr>();
     } catch (...) {
-        return;  // unreadable as a whole: nothing known; the bank's 429 is the backstop
+        object.reset();
     }
-    if (!object)
+    if (!object) {  // unreadable as a whole: nothing known; the bank's 429 is the backstop
+        restoreWarning_ = "ignoring an unreadable call budget in the state file";
         return;
+    }
+    int damaged = 0;
+    int future = 0;
     if (auto calls = object->getArray("calls")) {
         for (std::size_t i = 0; i < calls->size() && i < kMaxEntries; ++i) {
             const auto epoch = positiveInteger(calls->get(static_cast<unsigned>(i)));
-            if (!epoch)
+            if (!epoch) {
+                ++damaged;
                 continue;
+            }
             // Dated after now: we cannot tell when it was spent, so it counts from now.
-            const TimePoint t = std::min(toMono(*epoch), monoNow);
+            const TimePoint mono = toMono(*epoch);
+            if (mono > monoNow)
+                ++future;
+            const TimePoint t = std::min(mono, monoNow);
             if (leavesWindow(t) > monoNow)
                 spent_.push_back(t);
         }
         std::sort(spent_.begin(), spent_.end());
+    } else if (object->has("calls")) {
+        ++damaged;
     }
     if (object->has("held_until")) {
         if (const auto epoch = positiveInteger(object->get("held_until"))) {
             const TimePoint until = std::min(toMono(*epoch), monoNow + window_ + margin_);
             if (until > monoNow)
                 heldUntil_ = until;
+        } else {
+            ++damaged;
         }
     }
+    if (damaged > 0)
+        restoreWarning_ = "ignoring " + std::to_string(damaged) + " unreadable entr" +
+                          (damaged == 1 ? "y" : "ies") + " of the call budget in the state file";
+    else if (future > 0)
+        restoreWarning_ = "the call budget in the state file has " + std::to_string(future) +
+                          " call" + (future == 1 ? "" : "s") +
+                          " dated in the future (was the clock set back?); counted as spent now";
 }
 
 void CallBudget::save() const

@@ -27,7 +27,8 @@ namespace bank2mqtt {
 // One CallBudget per source that declares a limit, owned next to its SourcePoller, over the
 // same host StateStore (key "call_budget"), used only on the poll thread.
 // 1. Start-up (App/PollLoop construction): interval = budget.effectiveInterval(configured);
-//    if budget.stretchWarning(configured) is set, log it once (warning, source id prefix).
+//    if budget.stretchWarning(configured) is set, log it once (warning, source id prefix);
+//    likewise budget.restoreWarning() (a damaged "call_budget" entry in the state file).
 //    Give the Scheduler the effective interval and, instead of "due now", the first due time
 //    budget.firstPollDue(clock.monotonicNow(), poller.status().lastSuccess, interval); this
 //    holds also while the budget is spent or a 429 hold from before the restart is running.
@@ -83,8 +84,8 @@ public:
 
     /// When the first poll after start-up is due: not before `lastSuccess` (wall time of the
     /// last successful poll, as SourcePoller restores it from "last_success") plus
-    /// `interval`, and not before nextAvailable(). A last success in the future (clock set
-    /// back) counts as "just now". `now` and the result are monotonic.
+    /// `interval` (pass the effective interval), and not before nextAvailable(). A last success in
+    /// the future (clock set back) counts as "just now". `now` and the result are monotonic.
     TimePoint firstPollDue(TimePoint now, std::optional<WallTime> lastSuccess,
                            std::chrono::seconds interval) const;
 
@@ -116,16 +117,22 @@ public:
     /// one is available at 14:05". Only meaningful when !canSpend(now).
     std::string refusal(TimePoint now) const;
 
+    /// Set when the constructor found the saved budget damaged (unreadable, or entries that
+    /// are not times, or times in the future): one sentence for the caller to log once,
+    /// without the damaged text. nullopt when all was well or nothing was saved.
+    const std::optional<std::string>& restoreWarning() const { return restoreWarning_; }
+
 private:
-    /// Reads hostState: entries that do not parse are dropped (a warning-free best effort:
-    /// the bank's own 429 is the backstop), entries older than the window are dropped,
-    /// entries dated after now (clock set back, corrupt) count as spent now, i.e. stay in the
-    /// window for a whole window from now, and a hold is capped at window + margin from now.
+    /// Reads hostState: entries that do not parse are dropped (the bank's own 429 is the
+    /// backstop, and the first poll still waits for "last_success"), entries older than the window
+    /// are dropped, entries dated after now (clock set back, corrupt) count as spent now, i.e. stay
+    /// in the window for a whole window from now, and a hold is capped at window + margin from now.
     void restore();
     void save() const;
     /// Forgets calls that have left the window at `now`.
     void prune(TimePoint now);
     TimePoint leavesWindow(TimePoint spent) const { return spent + window_ + margin_; }
+    /// The wall time that corresponds to monotonic `t`, by the clock's current offset.
     WallTime toWall(TimePoint t) const;
 
     int limit_;
@@ -135,6 +142,7 @@ private:
     StateStore& hostState_;
     std::vector<TimePoint> spent_;  // oldest first
     std::optional<TimePoint> heldUntil_;
+    std::optional<std::string> restoreWarning_;
 };
 
 }  // namespace bank2mqtt

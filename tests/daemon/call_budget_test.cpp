@@ -137,6 +137,7 @@ TEST(CallBudget, RestartMidDaySpendsNothingExtra)
     const auto lastSuccessWall = clock.wallNow() - 1h;  // the 6 h poll, as "last_success" keeps it
 
     CallBudget after(4, clock, state);
+    EXPECT_EQ(after.restoreWarning(), std::nullopt);
     EXPECT_EQ(after.used(clock.monotonicNow()), 2);
     EXPECT_EQ(after.remaining(clock.monotonicNow()), 2);
     const auto rest = simulate(clock, after, 15min, 17h, lastSuccessWall);
@@ -330,6 +331,7 @@ TEST(CallBudget, UnreadableStateIsDropped)
         CallBudget budget(4, clock, state);
         EXPECT_EQ(budget.used(clock.monotonicNow()), 0) << text;
         EXPECT_TRUE(budget.canSpend(clock.monotonicNow())) << text;
+        EXPECT_TRUE(budget.restoreWarning().has_value()) << text;
     }
 }
 
@@ -346,6 +348,8 @@ TEST(CallBudget, CorruptEntriesAreDroppedAndGoodOnesKept)
     const auto now = clock.monotonicNow();
     EXPECT_EQ(budget.used(now), 1);
     EXPECT_EQ(budget.resetsAt(now), now - 1h + 24h + 5min);
+    EXPECT_EQ(budget.restoreWarning(),
+              "ignoring 2 unreadable entries of the call budget in the state file");
 }
 
 TEST(CallBudget, FutureDatedEntriesCountAsSpentNow)
@@ -364,4 +368,7 @@ TEST(CallBudget, FutureDatedEntriesCountAsSpentNow)
     // Neither the calls nor the hold reach further than one window (plus margin) from now.
     EXPECT_EQ(budget.nextAvailable(now), now + 24h + 5min);
     EXPECT_TRUE(budget.canSpend(now + 24h + 5min));
+    EXPECT_EQ(budget.restoreWarning(), "the call budget in the state file has 4 calls dated in "
+                                       "the future (was the clock set back?); counted as spent "
+                                       "now");
 }
