@@ -37,7 +37,10 @@ namespace bank2mqtt {
 //    budget.nextAvailable(now) (Scheduler needs a small "deferred(id, at)" for that, or
 //    rateLimited(id, now, nextAvailable - now)). Otherwise call budget.spend(now) right
 //    before the request (also for retries after a failure: a 5xx or timeout may have reached
-//    the bank, so every started fetch counts).
+//    the bank, so every started fetch counts). Mind the Scheduler's failure back-off (30 s,
+//    doubling): it would spend a day's budget within minutes of a bank outage, so a failed
+//    poll of a budgeted source should be retried one effective interval later (as after a
+//    success), not on the back-off.
 // 3. PollLoop::finish(): on FetchStatus::RateLimited (429 ASPSP_RATE_LIMIT_EXCEEDED) call
 //    budget.exhausted(now, result.retryAfter) and schedule the source at
 //    budget.nextAvailable(now) rather than Scheduler's own back-off.
