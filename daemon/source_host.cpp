@@ -34,10 +34,8 @@ SourceHost::SourceHost(const SourceSettings& settings, std::shared_ptr<LoadedPlu
     : settings_(settings), plugin_(std::move(plugin)), log_(settings.id),
       http_(httpOptions(settings)),
       pluginState_(stateFile(stateDir, settings.id + ".plugin.json"), log_, stateHealth),
-      hostState_(stateFile(stateDir, settings.id + ".json"), log_, stateHealth), services_{
-                                                                                     clock, http_,
-                                                                                     pluginState_,
-                                                                                     log_}
+      hostState_(stateFile(stateDir, settings.id + ".json"), log_, stateHealth),
+      services_{sizeof(Services), clock, http_, pluginState_, log_}
 {
     source_ = plugin_->createSource(services_);
 }

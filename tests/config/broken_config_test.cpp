@@ -92,7 +92,7 @@ const std::vector<BrokenCase> cases = {
     {"duplicate_source", kExitConfig, {":12: [source.kid]", "first at line 6", "merge"}},
     {"duplicate_key", kExitConfig, {":11: [source.kid] client_id", "lines 8 and 11", "keep only one of them"}},
     {"unknown_plugin", kExitConfig, {"[source.kid] plugin = nordea", "plugin \"nordea\" not found", "bank2mqtt-nordea.so does not exist", "check plugin = and plugin_dir"}},
-    {"plugin_wrong_api_version", kExitConfig, {"[source.kid] plugin = wrongversion", "was built for plugin API version 42", "install the plugin that comes with this bank2mqtt version"}},
+    {"plugin_wrong_api_version", kExitConfig, {"[source.kid] plugin = wrongversion", "was built for plugin API version 43", "install the plugin that comes with this bank2mqtt version"}},
     {"plugin_missing_entry_point", kExitConfig, {"[source.kid] plugin = missingcreate", "lacks the entry point bank2mqtt_plugin_create", "BANK2MQTT_DECLARE_PLUGIN"}},
     {"plugin_dir_missing", kExitConfig, {"[source.kid] plugin = sbanken", "/nonexistent/bank2mqtt/plugins/bank2mqtt-sbanken.so does not exist", "check plugin = and plugin_dir"}},
     {"secret_file_missing", kExitConfig, {":9: [source.kid] client_secret_file", "missing.secret", "does not exist", "create it holding only the secret"}},

@@ -112,7 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         test::FakeHttpClient http;
         test::MemoryStateStore state;
         test::CapturingLogger log;
-        sbanken::SbankenSource plugin(Services{clock, http, state, log});
+        sbanken::SbankenSource plugin(Services{sizeof(Services), clock, http, state, log});
         std::vector<std::string> warnings;
         SourceConfig resolved;
         try {

@@ -34,7 +34,7 @@ TEST(PluginLoader, LoadsAGoodPluginAndCreatesASource)
     bank2mqtt::test::FakeHttpClient http;
     bank2mqtt::test::MemoryStateStore state;
     bank2mqtt::test::CapturingLogger log;
-    bank2mqtt::Services services{clock, http, state, log};
+    bank2mqtt::Services services{sizeof(bank2mqtt::Services), clock, http, state, log};
 
     bank2mqtt::BankSource* source = plugin->createSource(services);
 
@@ -52,6 +52,15 @@ TEST(PluginLoader, RefusesAWrongApiVersionNamingFileExpectedAndFound)
     EXPECT_THAT(message, HasSubstr("version " + std::to_string(BANK2MQTT_PLUGIN_API_VERSION + 41)));
     EXPECT_THAT(message,
                 HasSubstr("expects version " + std::to_string(BANK2MQTT_PLUGIN_API_VERSION)));
+}
+
+TEST(PluginLoader, RefusesAnApiOnePluginNamingFileAndBothVersions)
+{
+    const std::string message = refusal("apione");
+
+    EXPECT_THAT(message, HasSubstr("bank2mqtt-apione.so"));
+    EXPECT_THAT(message, HasSubstr("plugin API version 1"));
+    EXPECT_THAT(message, HasSubstr("expects version 2"));
 }
 
 TEST(PluginLoader, RefusesAPluginWithoutCreate)

@@ -2,9 +2,11 @@
 // The body of a bank-source plugin: declares its config keys, reads its config, fetches balances.
 #pragma once
 
+#include "bank2mqtt/capabilities.h"
 #include "bank2mqtt/fetch_result.h"
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <vector>
@@ -74,6 +76,22 @@ public:
     /// While the bank's token is valid and the accounts are resolved, costs one HTTPS request.
     /// Ok carries one Account per selector, in selector order.
     virtual FetchResult fetch() noexcept = 0;
+
+    /// An optional interface of capabilities.h (Authorization, ConsentInfo, CallLimit, ...) by
+    /// its kName and kVersion, or nullptr when this plugin does not offer it. The object is
+    /// owned by the source and lives as long as it. Use capabilityOf<T>() below.
+    virtual void* capability(const std::string& name, std::uint32_t version) noexcept
+    {
+        (void)name;
+        (void)version;
+        return nullptr;
+    }
 };
+
+/// The source's T (an interface of capabilities.h), or nullptr.
+template <class T> T* capabilityOf(BankSource& source) noexcept
+{
+    return static_cast<T*>(source.capability(T::kName, T::kVersion));
+}
 
 }  // namespace bank2mqtt

@@ -37,6 +37,9 @@ struct Account {
     Money balance;             ///< money owned; negative when overdrawn
     Money available;           ///< money that can be spent now
     std::optional<Money> creditLimit;
+    /// When the bank says the balance was valid (its reference date or last change), if it
+    /// says; published next to the host's own poll time as `balance_date`.
+    std::optional<std::chrono::system_clock::time_point> balanceDate;
 };
 
 enum class FetchStatus {

@@ -19,8 +19,11 @@
 #include <cstdint>
 #include <new>
 
-/// Bump on every incompatible change of the SDK headers.
-#define BANK2MQTT_PLUGIN_API_VERSION 1u
+/// Bump on every incompatible change of the SDK headers. 2: optional capabilities
+/// (capabilities.h: authorization, consent end, call limit) found through
+/// BankSource::capability, Account::balanceDate, Services::size. Later additions come as new
+/// capabilities and appended Services fields, which do not change this number.
+#define BANK2MQTT_PLUGIN_API_VERSION 2u
 
 extern "C" {
 struct bank2mqtt_plugin_info_t {

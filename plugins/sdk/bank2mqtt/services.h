@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -116,7 +117,10 @@ public:
 
 /// Everything the host injects, passed to the plugin's create entry point. The host owns all
 /// four objects and keeps them alive until after the plugin's destroy entry point returns.
+/// Fields are only ever appended (within one API version): a plugin reads a field beyond the
+/// ones below only when `size` shows that this host lends it.
 struct Services {
+    std::uint32_t size;  ///< sizeof(Services) of the host
     Clock& clock;
     HttpClient& http;
     StateStore& state;

@@ -101,7 +101,7 @@ protected:
     bank2mqtt::test::FakeHttpClient http;
     bank2mqtt::test::MemoryStateStore state;
     bank2mqtt::test::CapturingLogger log;
-    Services services{clock, http, state, log};
+    Services services{sizeof(Services), clock, http, state, log};
 
     std::string apiUrl(const std::string& version = "1") const
     {
