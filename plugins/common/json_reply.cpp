@@ -353,9 +353,11 @@ std::string describeTransportError(const HttpResponse& response, std::chrono::mi
         return "the bank's URL was refused" + suffix;
     case TransportError::Aborted:
         return "the request to the bank was cancelled because bank2mqtt is stopping";
+    case TransportError::Other:
+        // The bank was reached; the reply was refused (e.g. larger than the host's limit).
+        return "the request to the bank failed" + suffix;
     case TransportError::None:
     case TransportError::ConnectFailed:
-    case TransportError::Other:
         break;
     }
     return "could not reach the bank" + suffix;

@@ -58,7 +58,8 @@ std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value,
 
 /// One sentence for a reply with transportError != None, e.g. "could not reach the bank:
 /// connection refused", "the bank did not answer within 20 s", "the secure connection to the bank
-/// failed (TLS): ...". `timeout` is the request's HttpRequest::timeout.
+/// failed (TLS): ...", "the request to the bank failed: the reply was larger than 4 MB". `timeout`
+/// is the request's HttpRequest::timeout.
 std::string describeTransportError(const HttpResponse& response, std::chrono::milliseconds timeout);
 
 }  // namespace bank2mqtt

@@ -104,6 +104,19 @@ TokenResponse parseTokenResponse(std::string_view json)
     }
 }
 
+TokenFailure classifyTokenFailure(std::string_view error, int httpStatus)
+{
+    // RFC 6749 5.2: these three say the client or its grant is not accepted; a 401 carrying an
+    // OAuth error is the same answer (invalid_client with HTTP authentication). A bare 401, 403
+    // or 400 may come from a proxy or web firewall in front of the bank, which a retry outlives.
+    if (error == "invalid_client" || error == "unauthorized_client" || error == "invalid_grant" ||
+        (httpStatus == 401 && !error.empty()))
+        return TokenFailure::ClientRejected;
+    if (httpStatus == 429 || error == "slow_down")
+        return TokenFailure::SlowDown;
+    return TokenFailure::TryLater;
+}
+
 seconds TokenCache::refreshMargin(seconds lifetime)
 {
     return std::min(seconds(60), lifetime / 10);

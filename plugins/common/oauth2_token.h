@@ -31,6 +31,19 @@ struct TokenResponse {
     static constexpr std::chrono::seconds kAssumedLifetime{300};
 };
 
+/// What a failed token request means for the login. Only the bank's explicit rejection of the
+/// client stops polling until a person acts; everything else is tried again later.
+enum class TokenFailure {
+    ClientRejected,  ///< invalid_client, unauthorized_client, invalid_grant, or 401 with an
+                     ///< OAuth error: the credentials are wrong or revoked
+    SlowDown,        ///< 429, or the (non-standard) error code "slow_down"
+    TryLater,        ///< temporarily_unavailable, server_error, 5xx, other codes and statuses
+};
+
+/// Classifies a token endpoint reply that is not a token: the OAuth `error` code (sanitised as
+/// in TokenResponse::error; "" when the body had none) and the HTTP status.
+TokenFailure classifyTokenFailure(std::string_view error, int httpStatus);
+
 /// Parses a token endpoint's JSON body. Pure and never throws. Ok needs a non-empty string
 /// "access_token" of visible ASCII and spaces (RFC 6749 A.12), a "token_type" that is absent or
 /// "Bearer" (any case), and an "expires_in" that is absent or a non-negative integer. A body

@@ -104,38 +104,64 @@ HttpRequest dataRequest(const Endpoint& endpoint, const std::string& accessToken
     return request;
 }
 
-// The FetchResult for a token reply; status Ok when `token` holds a usable token.
+// The FetchResult for a token reply; status Ok when `token` holds a usable token. Only the
+// bank's explicit rejection of the client (classifyTokenFailure) stops polling; a login service
+// that is down, overloaded or behind a web firewall's page is tried again later.
 FetchResult classifyToken(const HttpResponse& r, const ReplyContext& c, const TokenResponse& token,
                           bool html)
 {
     const std::string status = httpStatusText(r.status, r.reason);
     if (r.transportError != TransportError::None)
         return failure(FetchStatus::Temporary, describeTransportError(r, c.timeout));
-    if (token.kind == TokenResponse::Kind::OAuthError && r.status >= 200 && r.status < 500) {
-        // invalid_client is what Sbanken said to a wrong id or secret, and to credentials that
-        // were not percent-encoded before base64 (see sbanken_api.h).
-        if (token.error == "invalid_client")
-            return failure(FetchStatus::AuthRequired,
-                           "the bank rejected the client id or secret (invalid_client); check "
-                           "client_id and client_secret_file");
+    const bool oauthError = token.kind == TokenResponse::Kind::OAuthError;
+    const bool success = r.status >= 200 && r.status <= 299;
+    if (oauthError || !success) {
+        const std::string code = oauthError ? token.error : std::string();
         const std::string detail =
-            token.errorDescription.empty() ? "" : ": " + token.errorDescription;
-        return failure(FetchStatus::AuthRequired,
-                       "the bank refused to issue a token (" + token.error + detail +
-                           "); check the API application's settings in the bank");
-    }
-    if (r.status == 401 || r.status == 403)
-        return failure(FetchStatus::AuthRequired, "the bank rejected the login (" + status +
-                                                      "); check client_id and client_secret_file");
-    if (r.status == 429)
-        return failure(FetchStatus::RateLimited,
-                       "the bank's login service asked to slow down (" + status + ")",
-                       retryAfterOf(r, c));
-    if (r.status < 200 || r.status > 299)
+            oauthError
+                ? " (" + code +
+                      (token.errorDescription.empty() ? "" : ": " + token.errorDescription) + ")"
+                : std::string();
+        // RFC 6749 5.2: a 401 that challenges the client's HTTP authentication is the same
+        // answer as invalid_client, also without a body.
+        const bool challenged = r.status == 401 && r.header("WWW-Authenticate").has_value();
+        switch (classifyTokenFailure(code, r.status)) {
+        case TokenFailure::ClientRejected:
+            // invalid_client is what Sbanken said to a wrong id or secret, and to credentials
+            // that were not percent-encoded before base64 (see sbanken_api.h).
+            if (code == "invalid_client")
+                return failure(FetchStatus::AuthRequired,
+                               "the bank rejected the client id or secret (invalid_client); check "
+                               "client_id and client_secret_file");
+            return failure(FetchStatus::AuthRequired,
+                           "the bank refused to issue a token" + detail +
+                               "; check the API application's settings in the bank");
+        case TokenFailure::SlowDown:
+            return failure(FetchStatus::RateLimited,
+                           "the bank's login service asked to slow down (" + status + ")",
+                           retryAfterOf(r, c));
+        case TokenFailure::TryLater:
+            break;
+        }
+        if (challenged)
+            return failure(FetchStatus::AuthRequired,
+                           "the bank rejected the login (" + status +
+                               "); check client_id and client_secret_file");
+        if (html)
+            return failure(FetchStatus::Temporary,
+                           "the bank's login service answered " + status +
+                               " with a web page instead of a token (a proxy, maintenance page or "
+                               "web firewall); trying again later");
+        if (oauthError)
+            return failure(FetchStatus::Temporary, "the bank's login service could not issue a "
+                                                   "token now" +
+                                                       detail + ", " + status +
+                                                       "; trying again later");
         return failure(FetchStatus::Temporary,
                        withBankMessage("the bank's login service answered " + status +
                                            (r.status == 404 ? "; check auth_url" : ""),
                                        r));
+    }
     if (html || token.kind != TokenResponse::Kind::Ok)
         return failure(FetchStatus::Temporary,
                        "the bank's login service sent an unusable answer: " +

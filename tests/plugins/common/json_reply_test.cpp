@@ -169,6 +169,11 @@ TEST(DescribeTransportError, NamesWhatWentWrongInPlainWords)
     EXPECT_EQ(describeTransportError(r, std::chrono::seconds(20)),
               "the secure connection to the bank failed (TLS certificate or handshake): "
               "certificate verify failed");
+    // The bank was reached; its reply was refused. Not "could not reach the bank".
+    r.transportError = TransportError::Other;
+    r.errorText = "the reply was larger than 4 MB";
+    EXPECT_EQ(describeTransportError(r, std::chrono::seconds(20)),
+              "the request to the bank failed: the reply was larger than 4 MB");
 }
 
 }  // namespace
