@@ -61,7 +61,7 @@ TokenResponse malformed(std::string why)
 
 }  // namespace
 
-TokenResponse parseTokenResponse(std::string_view json)
+TokenResponse parseTokenResponse(std::string_view json, const std::vector<std::string>& secrets)
 {
     try {
         const JsonObjectParse parsed = parseJsonObject(json);
@@ -71,11 +71,12 @@ TokenResponse parseTokenResponse(std::string_view json)
         if (object->has("error")) {
             TokenResponse response;
             response.kind = TokenResponse::Kind::OAuthError;
-            response.error = sanitizeBankMessage(stringMember(object, "error").value_or(""), 40);
+            response.error = sanitizeBankMessage(
+                redactSecrets(stringMember(object, "error").value_or(""), secrets), 40);
             if (response.error.empty())
                 response.error = "unknown_error";
-            response.errorDescription =
-                sanitizeBankMessage(stringMember(object, "error_description").value_or(""));
+            response.errorDescription = sanitizeBankMessage(
+                redactSecrets(stringMember(object, "error_description").value_or(""), secrets));
             return response;
         }
         const auto token = stringMember(object, "access_token");

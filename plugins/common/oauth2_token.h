@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bank2mqtt {
 
@@ -47,8 +48,10 @@ TokenFailure classifyTokenFailure(std::string_view error, int httpStatus);
 /// Parses a token endpoint's JSON body. Pure and never throws. Ok needs a non-empty string
 /// "access_token" of visible ASCII and spaces (RFC 6749 A.12), a "token_type" that is absent or
 /// "Bearer" (any case), and an "expires_in" that is absent or a non-negative integer. A body
-/// with "error" is an OAuthError whatever else it has.
-TokenResponse parseTokenResponse(std::string_view json);
+/// with "error" is an OAuthError whatever else it has; `secrets` (see redactSecrets()) are
+/// taken out of its texts before they are cut to length.
+TokenResponse parseTokenResponse(std::string_view json,
+                                 const std::vector<std::string>& secrets = {});
 
 /// An access token and when it stops being usable, on the Clock's monotonic time.
 ///
