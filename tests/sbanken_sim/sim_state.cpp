@@ -19,6 +19,7 @@ const std::vector<std::pair<FaultMode, std::string>>& faultModeNames()
         {FaultMode::Html, "html"},   {FaultMode::Truncated, "truncated"},
         {FaultMode::Slow, "slow"},   {FaultMode::IsError, "iserror"},
         {FaultMode::Empty, "empty"}, {FaultMode::InvalidClient, "invalid_client"},
+        {FaultMode::Drip, "drip"},   {FaultMode::Echo, "echo"},
     };
     return names;
 }
