@@ -277,6 +277,17 @@ SimResponse withFault(SimState& state, const SimulatorOptions& options, const Si
     }
     case FaultMode::Echo:
         return echoResponse(options, request, target);
+    case FaultMode::TemporarilyUnavailable:
+        return jsonResponse(400, "{\"error\":\"temporarily_unavailable\",\"error_description\":"
+                                 "\"The service is down for maintenance\"}");
+    case FaultMode::Firewall403: {
+        SimResponse response;
+        response.status = 403;
+        response.contentType = "text/html; charset=utf-8";
+        response.body = "<html><head><title>Request Rejected</title></head><body>The requested "
+                        "URL was rejected. Please consult with your administrator.</body></html>";
+        return response;
+    }
     }
     return normal();
 }

@@ -41,7 +41,9 @@ enum class FaultMode {
     Empty,
     InvalidClient,
     Drip,  ///< the normal reply, one byte every delayMs (a bank that is alive but crawls)
-    Echo   ///< 400 whose error text echoes the client secret, the bearer token and the customer id
+    Echo,  ///< 400 whose error text echoes the client secret, the bearer token and the customer id
+    TemporarilyUnavailable,  ///< 400 {"error":"temporarily_unavailable"} (OAuth: try later)
+    Firewall403              ///< 403 with a web application firewall's HTML page
 };
 /// Which endpoint a fault hits: the account API paths or the token endpoint.
 enum class FaultTarget { Api, Token };
