@@ -169,6 +169,12 @@ Poco::Net::Context::Ptr sharedContext(const PocoHttpClient::Options& options)
 // A session on a socket connected by PocoHttpClient::connect(). Made for the host and port and
 // then given the socket: Poco's constructors that take a socket refuse to set the port of a
 // connected session (HTTPSClientSession throws "Cannot set the port number").
+//
+// It never connects by itself. Poco reconnects inside sendRequest() when a write fails on a
+// kept-alive connection or its keep-alive time is up; such a socket would be unknown to the
+// deadline and to abort() (a shutdown by abort() during the write was then answered with a new
+// connection that waited a minute for the reply). The failure goes to send() instead, which
+// retries once on a connection of its own.
 template <typename Session> class AttachedSession : public Session {
 public:
     template <typename... Args>
@@ -176,6 +182,12 @@ public:
         : Session(std::forward<Args>(args)...)
     {
         this->attachSocket(socket);
+    }
+
+protected:
+    void connect(const Poco::Net::SocketAddress&) override
+    {
+        throw Poco::IOException("the connection was lost");
     }
 };
 
@@ -280,6 +292,8 @@ Poco::Net::HTTPClientSession& PocoHttpClient::connect(const Origin& origin, Atte
     attempt.watch(plain.impl()->sockfd());
     std::unique_ptr<Poco::Net::HTTPClientSession> session;
     try {
+        if (aborted_)  // abort() ran before the socket existed, so it could not shut it down
+            throw Poco::Exception("aborted");
         plain.connect(address, attempt.remaining());
         plain.setNoDelay(true);
         if (origin.scheme == "https") {
@@ -378,6 +392,8 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
                 watch.watch(session->socket().impl()->sockfd());
             else
                 session = &connect(origin, watch);
+            if (aborted_)
+                throw Poco::Exception("aborted");
             bool keep = true;
             HttpResponse response = exchange(*session, request, pathAndQuery, origin, watch, keep);
             const bool fired = watch.release();

@@ -5,31 +5,25 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <thread>
 
 namespace bank2mqtt {
 
+// Never destroyed: the thread lives as long as the process, and no exit-time destructor has
+// to wait for it (a daemon that is stopping must not hang on its watchdog).
 SocketDeadlines& SocketDeadlines::instance()
 {
-    static SocketDeadlines deadlines;
-    return deadlines;
-}
-
-SocketDeadlines::~SocketDeadlines()
-{
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopping_ = true;
-    }
-    changed_.notify_all();
-    if (thread_.joinable())
-        thread_.join();
+    static SocketDeadlines* deadlines = new SocketDeadlines;
+    return *deadlines;
 }
 
 std::uint64_t SocketDeadlines::arm(int fd, Clock::time_point deadline)
 {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!thread_.joinable())
-        thread_ = std::thread([this] { run(); });
+    if (!started_) {
+        std::thread([this] { run(); }).detach();
+        started_ = true;
+    }
     const std::uint64_t id = nextId_++;
     armed_[id] = Entry{fd, deadline};
     changed_.notify_all();
@@ -50,7 +44,7 @@ bool SocketDeadlines::disarm(std::uint64_t id)
 void SocketDeadlines::run()
 {
     std::unique_lock<std::mutex> lock(mutex_);
-    while (!stopping_) {
+    while (true) {
         const auto now = Clock::now();
         auto next = Clock::time_point::max();
         for (auto it = armed_.begin(); it != armed_.end();) {

@@ -7,13 +7,12 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
-#include <thread>
 
 namespace bank2mqtt {
 
-/// One thread for the whole process (started on first use) that calls shutdown(2) on a socket
-/// whose deadline has passed. A blocked connect, TLS handshake, send or receive then returns at
-/// once, so a bank that sends one byte every few seconds cannot hold a request past its
+/// One thread for the whole process (started on first use, never stopped) that calls shutdown(2) on
+/// a socket whose deadline has passed. A blocked connect, TLS handshake, send or receive then
+/// returns at once, so a bank that sends one byte every few seconds cannot hold a request past its
 /// deadline: per-socket timeouts bound each wait, not their sum.
 ///
 /// Thread-safe. The caller must disarm() before it closes the socket: afterwards the descriptor
@@ -23,7 +22,6 @@ public:
     using Clock = std::chrono::steady_clock;
 
     static SocketDeadlines& instance();
-    ~SocketDeadlines();
 
     /// Watches `fd` until `deadline`; returns the id for disarm().
     std::uint64_t arm(int fd, Clock::time_point deadline);
@@ -43,8 +41,7 @@ private:
     std::map<std::uint64_t, Entry> armed_;
     std::map<std::uint64_t, bool> fired_;  ///< fired but not yet disarmed
     std::uint64_t nextId_ = 1;
-    bool stopping_ = false;
-    std::thread thread_;
+    bool started_ = false;
 };
 
 }  // namespace bank2mqtt

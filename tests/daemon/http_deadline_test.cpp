@@ -60,6 +60,13 @@ public:
         return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/accounts/";
     }
 
+    /// Waits until a whole request has arrived; false after `timeout`.
+    bool waitForRequest(std::chrono::milliseconds timeout)
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        return stop_.wait_for(lock, timeout, [this] { return requestSeen_; });
+    }
+
 private:
     void serve()
     {
@@ -73,6 +80,11 @@ private:
                     return;
                 request.append(buffer, static_cast<std::size_t>(n));
             }
+            {
+                std::lock_guard<std::mutex> lock(mutex_);
+                requestSeen_ = true;
+            }
+            stop_.notify_all();
             client.sendBytes(reply_.data(), static_cast<int>(dripFrom_));
             for (std::size_t i = dripFrom_; i < reply_.size(); ++i) {
                 std::unique_lock<std::mutex> lock(mutex_);
@@ -92,6 +104,7 @@ private:
     std::mutex mutex_;
     std::condition_variable stop_;
     bool stopping_ = false;
+    bool requestSeen_ = false;
     Poco::Net::ServerSocket socket_;
     std::thread thread_;
 };
@@ -160,6 +173,22 @@ TEST(HttpDeadline, AFastReplyIsUnaffected)
     EXPECT_EQ(response.transportError, TransportError::None) << response.errorText;
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.body.size(), 40u);
+}
+
+// abort() (shutdown) ends a request that waits for a reply at once, and every later one.
+TEST(HttpDeadline, AbortEndsARequestInFlight)
+{
+    DrippingServer server(okReply(40), 0, 60s);  // accepts, reads, then says nothing
+    PocoHttpClient client({});
+    HttpResponse response;
+    std::thread requester([&] { response = client.send(getRequest(server.url(), 20s)); });
+    ASSERT_TRUE(server.waitForRequest(5s));
+    const auto start = SteadyClock::now();
+    client.abort();
+    requester.join();
+    EXPECT_LT(SteadyClock::now() - start, 1s);
+    EXPECT_EQ(response.transportError, TransportError::Aborted) << response.errorText;
+    EXPECT_EQ(client.send(getRequest(server.url(), 1s)).transportError, TransportError::Aborted);
 }
 
 struct Oversize {

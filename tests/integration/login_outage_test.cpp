@@ -3,6 +3,8 @@
 // reports an error, keeps polling, and recovers by itself once the bank answers again.
 #include "integration_test.h"
 
+#include <ostream>
+
 namespace bank2mqtt::itest {
 namespace {
 
@@ -10,6 +12,11 @@ struct Outage {
     const char* name;
     const char* mode;  ///< the simulator's fault on the token endpoint
 };
+
+void PrintTo(const Outage& outage, std::ostream* out)
+{
+    *out << outage.name;
+}
 
 class LoginOutage : public IntegrationTest, public ::testing::WithParamInterface<Outage> {};
 

@@ -5,6 +5,7 @@
 #include "integration_test.h"
 
 #include <chrono>
+#include <ostream>
 
 namespace bank2mqtt::itest {
 namespace {
@@ -21,6 +22,11 @@ struct SlowRun {
     const char* argument;  ///< --once or --list-accounts
     const char* target;    ///< which endpoint crawls: "token" or "api"
 };
+
+void PrintTo(const SlowRun& run, std::ostream* out)
+{
+    *out << run.name;
+}
 
 class SlowBank : public IntegrationTest, public ::testing::WithParamInterface<SlowRun> {};
 
