@@ -17,20 +17,20 @@ constexpr std::chrono::seconds kTimeout{2};
 // Each byte comes 500 ms apart, a quarter of the timeout: a reply takes minutes.
 constexpr int kDripGapMs = 500;
 
-struct SlowRun {
+struct DripRun {
     const char* name;
     const char* argument;  ///< --once or --list-accounts
     const char* target;    ///< which endpoint crawls: "token" or "api"
 };
 
-void PrintTo(const SlowRun& run, std::ostream* out)
+void PrintTo(const DripRun& run, std::ostream* out)
 {
     *out << run.name;
 }
 
-class SlowBank : public IntegrationTest, public ::testing::WithParamInterface<SlowRun> {};
+class DrippingBank : public IntegrationTest, public ::testing::WithParamInterface<DripRun> {};
 
-TEST_P(SlowBank, EndsWithin3TimesTheTimeoutAndSaysWhy)
+TEST_P(DrippingBank, EndsWithin3TimesTheTimeoutAndSaysWhy)
 {
     DaemonConfigOptions options = configOptions();
     options.extraSourceLines = "timeout = 2s\n";
@@ -50,13 +50,13 @@ TEST_P(SlowBank, EndsWithin3TimesTheTimeoutAndSaysWhy)
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Runs, SlowBank,
-    ::testing::Values(SlowRun{"OnceWithACrawlingAccountList", "--once", "api"},
-                      SlowRun{"OnceWithACrawlingLogin", "--once", "token"},
-                      SlowRun{"ListAccountsWithACrawlingAccountList", "--list-accounts", "api"}),
-    [](const ::testing::TestParamInfo<SlowRun>& info) { return std::string(info.param.name); });
+    Runs, DrippingBank,
+    ::testing::Values(DripRun{"OnceWithACrawlingAccountList", "--once", "api"},
+                      DripRun{"OnceWithACrawlingLogin", "--once", "token"},
+                      DripRun{"ListAccountsWithACrawlingAccountList", "--list-accounts", "api"}),
+    [](const ::testing::TestParamInfo<DripRun>& info) { return std::string(info.param.name); });
 
-TEST_F(SlowBank, OnceWithACrawlingBankPublishesTheCause)
+TEST_F(DrippingBank, OnceWithACrawlingBankPublishesTheCause)
 {
     DaemonConfigOptions options = configOptions();
     options.extraSourceLines = "timeout = 2s\n";
