@@ -18,6 +18,7 @@
 #include "scheduler.h"
 #include "source_host.h"
 #include "source_poller.h"
+#include "topic_layout.h"
 
 #include <atomic>
 #include <cctype>
@@ -70,7 +71,7 @@ PahoMqttClient::Options mqttOptions(const MqttSettings& m)
     o.keyFile = m.keyFile;
     o.insecure = m.insecure;
     o.keepAlive = m.keepAlive;
-    o.willTopic = m.baseTopic + "/status";
+    o.willTopic = TopicLayout(m.baseTopic, m.discoveryPrefix).bridgeStatus();
     o.willPayload = "offline";
     return o;
 }
@@ -248,7 +249,7 @@ int App::runDaemon()
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
 
     if (config_->mqtt.discovery)
-        loop.followHomeAssistant(config_->mqtt.discoveryPrefix + "/status",
+        loop.followHomeAssistant(publisher.topics().homeAssistantStatus(),
                                  // Called on the MQTT thread: a generator of its own.
                                  [haRng = std::mt19937_64{std::random_device{}()}]() mutable {
                                      return std::uniform_real_distribution<double>(0.0, 1.0)(haRng);
@@ -291,7 +292,10 @@ int App::runDaemon()
     loop.stop();
     for (auto& s : sources_)
         s->abort();  // a fetch in progress fails at once instead of at its timeout
-    const bool joined = done.wait_for(std::chrono::milliseconds(1500)) == std::future_status::ready;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    const bool joined = done.wait_until(deadline) == std::future_status::ready &&
+                        loop.waitForFetches(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            deadline - std::chrono::steady_clock::now()));
     publisher.publishOffline();
     mqtt.flush(std::chrono::milliseconds(300));
     mqtt.disconnect(std::chrono::milliseconds(200));

@@ -149,12 +149,14 @@ std::vector<DiscoveryMessage> deviceMessage(const DiscoverySettings& settings,
     }
     root.emplace_back("qos", 1);
     root.emplace_back("components", toObject(components));
-    return {{settings.prefix + "/device/" + spec.id + "/config", render(root)}};
+    return {
+        {TopicLayout(settings.baseTopic, settings.prefix).deviceDiscovery(spec.id), render(root)}};
 }
 
 std::vector<DiscoveryMessage> componentMessages(const DiscoverySettings& settings,
                                                 const DeviceSpec& spec)
 {
+    const TopicLayout topics(settings.baseTopic, settings.prefix);
     std::vector<DiscoveryMessage> messages;
     for (const Component& c : spec.components) {
         Fields fields = c.fields;
@@ -168,8 +170,7 @@ std::vector<DiscoveryMessage> componentMessages(const DiscoverySettings& setting
         fields.emplace_back("device", toObject(spec.device));
         fields.emplace_back("origin", toObject(origin(settings)));
         messages.push_back(
-            {settings.prefix + "/" + c.platform + "/" + spec.id + "/" + c.objectId + "/config",
-             render(fields)});
+            {topics.componentDiscovery(c.platform, spec.id, c.objectId), render(fields)});
     }
     return messages;
 }
@@ -212,29 +213,12 @@ Component fetchStatus(const std::string& deviceId, std::string objectId, const s
 
 }  // namespace
 
-std::optional<DiscoveryTarget> discoveryTargetOf(const std::string& prefix,
-                                                 const std::string& topic)
+std::string discoveryInputs(const AccountEntity& entity)
 {
-    const std::string suffix = "/config";
-    if (topic.size() <= prefix.size() + 1 + suffix.size() ||
-        topic.compare(0, prefix.size() + 1, prefix + "/") != 0 ||
-        topic.compare(topic.size() - suffix.size(), suffix.size(), suffix) != 0)
-        return std::nullopt;
-    std::vector<std::string> levels;
-    const std::string middle =
-        topic.substr(prefix.size() + 1, topic.size() - prefix.size() - 1 - suffix.size());
-    for (std::size_t start = 0;;) {
-        const std::size_t slash = middle.find('/', start);
-        levels.push_back(middle.substr(start, slash - start));
-        if (slash == std::string::npos)
-            break;
-        start = slash + 1;
-    }
-    if (levels.size() == 2 && levels[0] == "device")
-        return DiscoveryTarget{levels[1], true};
-    if (levels.size() == 3)
-        return DiscoveryTarget{levels[1], false};
-    return std::nullopt;
+    const Account& a = entity.account;
+    return entity.sourceId + '\n' + entity.key + '\n' + entity.bank + '\n' + a.fingerprint + '\n' +
+           a.name + '\n' + a.type + '\n' + a.balance.currency + '\n' +
+           (entity.hasLowBalance ? "low" : "");
 }
 
 std::string migrateDiscoveryPayload()

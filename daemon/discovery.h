@@ -4,7 +4,6 @@
 
 #include "bank2mqtt/fetch_result.h"
 
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,19 +67,14 @@ std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
 std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings,
                                                const AccountEntity& entity);
 
-/// Whose discovery message a topic under `prefix` is, and in which form: device form
-/// (<prefix>/device/<id>/config) or component form (<prefix>/<platform>/<id>/<object>/config).
-/// nullopt for any other topic.
-struct DiscoveryTarget {
-    std::string device;
-    bool deviceForm = true;
-};
-std::optional<DiscoveryTarget> discoveryTargetOf(const std::string& prefix,
-                                                 const std::string& topic);
-
 /// `{"migrate_discovery":true}`: published on an old discovery topic before the other form of
 /// the same device, Home Assistant moves the entities over and keeps their settings.
 std::string migrateDiscoveryPayload();
+
+/// Everything of `entity` that accountDiscovery() reads, as one string: equal inputs give
+/// byte-equal messages (AccountDiscoveryCache rebuilds only when this changes). A new entity
+/// that depends on more of the account adds it here, next to the builder.
+std::string discoveryInputs(const AccountEntity& entity);
 
 /// "bank2mqtt_" + the first 16 hex digits of the fingerprint, lower case. Stable when the
 /// account is renamed or re-keyed. The daemon passes the keyed public id (InstallationKey) as

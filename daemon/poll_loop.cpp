@@ -196,6 +196,17 @@ void PollLoop::stop()
         worker->stop();
 }
 
+bool PollLoop::waitForFetches(std::chrono::milliseconds timeout)
+{
+    std::unique_lock<std::mutex> lock(mutex_);
+    return wake_.wait_for(lock, timeout, [this] {
+        for (const auto& worker : workers_)
+            if (worker->fetching())
+                return false;
+        return true;
+    });
+}
+
 void PollLoop::requestRepublish()
 {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -36,6 +36,10 @@ public:
     /// in source order when the last fetch has ended (each is bounded by its request deadline).
     std::vector<FetchResult> pollAllOnce();
     void stop();
+    /// After stop(): waits up to `timeout` for the fetches still running to end (a source's
+    /// abort() ends them at once); false if one is still stuck below the plugin boundary, in
+    /// which case destroying the loop would wait for it.
+    bool waitForFetches(std::chrono::milliseconds timeout);
 
     /// `sourceId` empty = every source. Rate limits are the scheduler's.
     void requestRefresh(const std::string& sourceId);

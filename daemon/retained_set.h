@@ -21,11 +21,12 @@ using RetainedMessage = std::pair<std::string, std::string>;
 /// the owner had before and no longer has. The order is Home Assistant's:
 ///  1. `{"migrate_discovery": true}` on an old discovery topic whose device is being published
 ///     in the other discovery form (discovery_mode switched), so HA keeps the entities;
-///  2. every other old discovery topic cleared, before any state topic, so HA has unsubscribed
-///     when the state topics go (an entity reading an emptied JSON topic logs template errors);
+///  2. the old discovery topics cleared (migrated ones too: silent once migrated), before any
+///     state topic, so HA has unsubscribed when the state topics go (an entity reading an
+///     emptied JSON topic logs template errors);
 ///  3. the old state topics cleared;
-///  4. `messages` published;
-///  5. the migrated old discovery topics cleared.
+///  4. `messages` published; a device payload that leaves out a component it had before is
+///     sent once with that component reduced to {"platform": ...}, which is how HA removes it.
 /// Called on the poll thread only (the registry is not thread-safe).
 void replaceRetained(Publisher& publisher, PublishedTopics& registry, const std::string& owner,
                      const std::map<std::string, std::set<std::string>>& groups,

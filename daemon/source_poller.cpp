@@ -33,6 +33,8 @@ SourcePoller::SourcePoller(SourcePlan plan, const InstallationKey& ids, BankSour
     : plan_(std::move(plan)), ids_(ids), source_(source), clock_(clock), log_(log),
       hostState_(hostState), publisher_(publisher), registry_(registry)
 {
+    if (plan_.discovery)
+        discovery_.emplace(*plan_.discovery);
     // Keys handed out before stay with their account (renaming an account in the bank must not
     // move its topics). What is read back becomes a topic level again, so anything that is not
     // a plain key (a wildcard, a reserved name) is dropped and derived afresh.
@@ -270,9 +272,14 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
             messages.emplace_back(topics.accountValue(plan_.id, key, Value::LowBalance),
                                   *low ? "ON" : "OFF");
         auto& group = groups[key];
-        if (plan_.discovery)
-            for (const auto& discoveryTopic : discoveryFor(*a, key, messages))
+        if (discovery_) {
+            const AccountEntity entity{plan_.id, key, plan_.bank, *a, plan_.lowBalance.has_value()};
+            std::vector<DiscoveryMessage> built;
+            for (const auto& discoveryTopic : discovery_->topics(entity, built))
                 group.insert(discoveryTopic);
+            for (auto& message : built)
+                messages.emplace_back(std::move(message.topic), std::move(message.payload));
+        }
         // published by publishAvailability()
         group.insert(topics.accountValue(plan_.id, key, Value::Availability));
         for (std::size_t i = first; i < messages.size(); ++i)
@@ -280,11 +287,11 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         accountKeys_.push_back(key);
     }
     // Accounts that left the selection take their cached discovery with them.
-    for (auto it = discovery_.begin(); it != discovery_.end();) {
-        const bool kept = std::any_of(ordered.begin(), ordered.end(), [&](const Account* a) {
-            return a->fingerprint == it->first;
-        });
-        it = kept ? std::next(it) : discovery_.erase(it);
+    if (discovery_) {
+        std::set<std::string> kept;
+        for (const Account* a : ordered)
+            kept.insert(a->fingerprint);
+        discovery_->keepOnly(kept);
     }
     groups[""] = {topics.sourceStatus(plan_.id)};
     // Whatever this source published before and no longer has (an account left the selection,
@@ -303,31 +310,6 @@ void SourcePoller::saveKeys()
     std::ostringstream text;
     object.stringify(text);
     hostState_.put(kKeysState, text.str());
-}
-
-// Discovery describes entities, not values: it depends on the key, name, type and currency only
-// (see AccountEntity). Building it was most of a poll's CPU (Poco::JSON stringify for every
-// entity of every account), so it is built only when one of those changes, and only then sent
-// to the publisher; unchanged, the publisher's retained copy stands (keeping a second copy here
-// would cost ~3.6 kB per account). The topics are returned either way, for the registry.
-const std::vector<std::string>& SourcePoller::discoveryFor(const Account& account,
-                                                           const std::string& key,
-                                                           std::vector<RetainedMessage>& messages)
-{
-    std::string inputs =
-        key + '\n' + account.name + '\n' + account.type + '\n' + account.balance.currency;
-    CachedDiscovery& cached = discovery_[account.fingerprint];
-    if (cached.topics.empty() || cached.inputs != inputs) {
-        const AccountEntity entity{plan_.id, key, plan_.bank, account,
-                                   plan_.lowBalance.has_value()};
-        cached.topics.clear();
-        for (auto& message : accountDiscovery(*plan_.discovery, entity)) {
-            cached.topics.push_back(message.topic);
-            messages.emplace_back(std::move(message.topic), std::move(message.payload));
-        }
-        cached.inputs = std::move(inputs);
-    }
-    return cached.topics;
 }
 
 }  // namespace bank2mqtt

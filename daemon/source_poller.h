@@ -2,9 +2,9 @@
 // One source's poll: fetch through its plugin, publish accounts and status, log state changes once.
 #pragma once
 
+#include "account_discovery_cache.h"
 #include "bank2mqtt/bank_source.h"
 #include "bank2mqtt/services.h"
-#include "discovery.h"
 #include "installation_key.h"
 #include "payloads.h"
 #include "published_topics.h"
@@ -80,8 +80,6 @@ private:
     void publishAccounts(const std::vector<Account>& accounts,
                          std::chrono::system_clock::time_point fetchedAt);
     std::string keyFor(const Account& account, std::vector<std::string>& used);
-    const std::vector<std::string>& discoveryFor(const Account& account, const std::string& key,
-                                                 std::vector<RetainedMessage>& messages);
     void publishAvailability();
     void restoreLastSuccess();
     void saveKeys();
@@ -99,12 +97,8 @@ private:
     std::optional<std::chrono::steady_clock::time_point> lastSuccessMono_;
     std::vector<std::string> accountKeys_;  // keys of the accounts on the broker now
     std::map<std::string, std::string> keys_;
-    /// Discovery topics per account id, with the inputs they were built from.
-    struct CachedDiscovery {
-        std::string inputs;
-        std::vector<std::string> topics;
-    };
-    std::map<std::string, CachedDiscovery> discovery_;
+    /// Home Assistant's account devices; nullopt when `discovery = false`.
+    std::optional<AccountDiscoveryCache> discovery_;
     int failures_ = 0;
 };
 

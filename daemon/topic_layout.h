@@ -2,6 +2,7 @@
 // Every MQTT topic the daemon publishes or listens to, spelled in one place.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace bank2mqtt {
@@ -38,6 +39,17 @@ public:
     std::string homeAssistantStatus() const { return prefix_ + "/status"; }
     /// True for a discovery message's topic (everything under the prefix).
     bool isDiscovery(const std::string& topic) const;
+    /// Device-form discovery: <prefix>/device/<id>/config (HA >= 2024.12).
+    std::string deviceDiscovery(const std::string& deviceId) const;
+    /// Component-form discovery: <prefix>/<platform>/<id>/<object>/config.
+    std::string componentDiscovery(const std::string& platform, const std::string& deviceId,
+                                   const std::string& objectId) const;
+    /// Whose discovery message `topic` is, and in which form; nullopt for any other topic.
+    struct DiscoveryTarget {
+        std::string device;
+        bool deviceForm = true;
+    };
+    std::optional<DiscoveryTarget> discoveryTarget(const std::string& topic) const;
 
 private:
     std::string base_;

@@ -111,14 +111,15 @@ TEST(HomeAssistantFlows, SwitchingDiscoveryModeMigratesTheEntities)
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     after.poll();
 
-    // Home Assistant's documented order: migrate on the old topic, the new form, then clear.
+    // Migrate on the old topic and clear it (silent once migrated; after the new form HA warns
+    // of a conflicting discovery message), then the new form takes the entities over.
     const long migrate = indexOf(rig.mqtt, old, "{\"migrate_discovery\":true}");
     const long device =
         indexOf(rig.mqtt, deviceTopic(rig, kLomme), rig.mqtt.retained[deviceTopic(rig, kLomme)]);
     const long clear = indexOf(rig.mqtt, old, "");
     ASSERT_GE(migrate, 0);
-    EXPECT_LT(migrate, device);
-    EXPECT_LT(device, clear);
+    EXPECT_LT(migrate, clear);
+    EXPECT_LT(clear, device);
     EXPECT_EQ(rig.mqtt.retained.count(old), 0u);
 }
 
@@ -243,4 +244,68 @@ TEST(RestartFreshness, DataOlderThanMaxAgeIsStaleAtStartUp)
 
     EXPECT_EQ(after.status().state, SourceState::Stale);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "offline");
+}
+
+TEST(HomeAssistantFlows, AComponentLeftOutIsFirstSentReducedToItsPlatform)
+{
+    Rig rig;
+    PublishedTopics registry(rig.daemonState);
+    SourcePlan withThreshold = rig.plan();
+    withThreshold.lowBalance = "100";
+    {
+        SourcePoller before(withThreshold, rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                            rig.publisher, registry);
+        rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+        before.poll();
+    }
+    const std::string topic = deviceTopic(rig, kLomme);
+    ASSERT_NE(rig.mqtt.retained[topic].find("\"low_balance\":{"), std::string::npos);
+    rig.mqtt.log.clear();
+
+    // A new process whose configuration has no low_balance any more.
+    PublishedTopics reread(rig.daemonState);
+    SourcePoller after(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                       rig.publisher, reread);
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+    after.poll();
+
+    std::vector<std::string> payloads;
+    for (const auto& message : rig.mqtt.log)
+        if (message.topic == topic)
+            payloads.push_back(message.payload);
+    ASSERT_EQ(payloads.size(), 2u);
+    // Home Assistant removes a device's component only when it arrives reduced like this.
+    EXPECT_NE(payloads[0].find("\"low_balance\":{\"platform\":\"binary_sensor\"}"),
+              std::string::npos)
+        << payloads[0];
+    EXPECT_EQ(payloads[1].find("low_balance"), std::string::npos) << payloads[1];
+    EXPECT_EQ(rig.mqtt.retained[topic], payloads[1]);
+}
+
+TEST(AccountDiscoveryCache, BuildsAgainOnlyWhenWhatTheEntitiesShowChanges)
+{
+    DiscoverySettings settings;
+    settings.bridgeId = "bank2mqtt_test";
+    AccountDiscoveryCache cache(settings);
+    AccountEntity entity{"kid", "lommepenger", "Sbanken", account("Lommepenger", kLomme), false};
+    std::vector<DiscoveryMessage> out;
+
+    const auto topics = cache.topics(entity, out);
+    EXPECT_EQ(out.size(), 1u);
+    entity.account.balance.minor = 1;  // a value, not a description: nothing to send
+    out.clear();
+    EXPECT_EQ(cache.topics(entity, out), topics);
+    EXPECT_TRUE(out.empty());
+
+    entity.account.name = "Pocket money";
+    cache.topics(entity, out);
+    EXPECT_EQ(out.size(), 1u);
+    out.clear();
+    entity.hasLowBalance = true;
+    cache.topics(entity, out);
+    EXPECT_EQ(out.size(), 1u);
+    out.clear();
+    cache.keepOnly({});
+    cache.topics(entity, out);
+    EXPECT_EQ(out.size(), 1u) << "a forgotten account is built again";
 }
