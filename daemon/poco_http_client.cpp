@@ -3,9 +3,10 @@
 #include "poco_http_client.h"
 
 #include "loopback.h"
+#include "socket_deadlines.h"
+#include "tls_context.h"
 
 #include <Poco/Exception.h>
-#include <Poco/Net/DNS.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
@@ -13,16 +14,12 @@
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/SocketImpl.h>
-#include <Poco/StreamCopier.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-
-#include <cstdlib>
 
 #include <algorithm>
 #include <istream>
@@ -31,17 +28,14 @@
 namespace bank2mqtt {
 namespace {
 
-// OpenSSL's and Poco's texts ("error:0A000086:SSL routines::certificate verify failed",
-// "Unacceptable certificate from ...") in words a user can act on.
-std::string tlsFailureText(const Poco::Net::SSLException& e, const std::string& host)
+// "4 MB", "64 kB" or "100 bytes": the body limit as a person reads it.
+std::string sizeText(std::size_t bytes)
 {
-    const std::string text = e.message().empty() ? std::string(e.what()) : e.message();
-    if (dynamic_cast<const Poco::Net::CertificateValidationException*>(&e) != nullptr)
-        return "the bank's certificate is not valid for the host name " + host;
-    if (text.find("certificate verify failed") != std::string::npos)
-        return "the bank's certificate is not trusted; if the bank uses a private CA, name it in "
-               "ca_file";
-    return text;
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+        return std::to_string(bytes / (1024 * 1024)) + " MB";
+    if (bytes >= 1024 && bytes % 1024 == 0)
+        return std::to_string(bytes / 1024) + " kB";
+    return std::to_string(bytes) + " bytes";
 }
 
 HttpResponse transportFailure(TransportError error, std::string text)
@@ -65,73 +59,36 @@ bool readBody(std::istream& in, std::string& out, std::size_t limit)
     return true;
 }
 
-// The system's CA directory: $SSL_CERT_DIR, or OpenSSL's default (/usr/lib/ssl/certs, a link to
-// /etc/ssl/certs on Debian).
-std::string systemCertificateDirectory()
-{
-    const char* fromEnvironment = std::getenv(X509_get_default_cert_dir_env());
-    return fromEnvironment != nullptr && *fromEnvironment != '\0' ? fromEnvironment
-                                                                  : X509_get_default_cert_dir();
-}
+// A session on a socket connected by PocoHttpClient::connect(). Made for the host and port and
+// then given the socket: Poco's constructors that take a socket refuse to set the port of a
+// connected session (HTTPSClientSession throws "Cannot set the port number").
+//
+// It never connects by itself. Poco reconnects inside sendRequest() when a write fails on a
+// kept-alive connection or its keep-alive time is up; such a socket would be unknown to the
+// deadline and to abort() (a shutdown by abort() during the write was then answered with a new
+// connection that waited a minute for the reply). The failure goes to send() instead, which
+// retries once on a connection of its own.
+template <typename Session> class AttachedSession : public Session {
+public:
+    template <typename... Args>
+    explicit AttachedSession(const Poco::Net::StreamSocket& socket, Args&&... args)
+        : Session(std::forward<Args>(args)...)
+    {
+        this->attachSocket(socket);
+    }
 
-// The system's CAs are looked up lazily, by subject hash, in the hashed certificate directory
-// rather than loaded from the bundle: Poco's loadDefaultCAs parses all ~140 certificates of the
-// bundle into the context at start-up (~0.8 MB of heap and most of the start-up CPU). Only the
-// CA a bank's chain needs is ever read. Without such a directory, the bundle is loaded.
-void trustSystemCertificates(SSL_CTX* context, const std::string& directory)
-{
-    struct stat info {};
-    if (::stat(directory.c_str(), &info) == 0 && S_ISDIR(info.st_mode) &&
-        SSL_CTX_load_verify_dir(context, directory.c_str()) == 1)
-        return;
-    SSL_CTX_set_default_verify_paths(context);
-}
-
-Poco::Net::Context::Ptr makeContext(const PocoHttpClient::Options& options,
-                                    const std::string& certificateDirectory)
-{
-    Poco::Net::Context::Params params;
-    params.caLocation = options.caFile;
-    params.loadDefaultCAs = false;  // see trustSystemCertificates(); caFile is added to them
-    // STRICT: Poco skips the host-name check for loopback servers in RELAXED mode. NONE only
-    // for `insecure = true`, which send() confines to loopback hosts.
-    params.verificationMode =
-        options.insecure ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_STRICT;
-    params.cipherList = "HIGH:!aNULL:!MD5:!RC4";
-    Poco::Net::Context::Ptr context =
-        new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    trustSystemCertificates(context->sslContext(), certificateDirectory);
-    context->enableSessionCache(true);
-    // Sessions are kept per origin by the client (rememberTlsSession()), not also in OpenSSL's
-    // cache of the shared context, which would grow with every session of every source.
-    SSL_CTX_set_session_cache_mode(context->sslContext(),
-                                   SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL_STORE);
-    // An idle kept-alive connection gives its ~34 kB of record buffers back between polls.
-    SSL_CTX_set_mode(context->sslContext(), SSL_MODE_RELEASE_BUFFERS);
-    return context;
-}
-
-// Sources with the same trust settings share one TLS context: its CA store and session cache
-// are the bulk of a context's memory, and with 100 sources one context each cost ~2.5 MB.
-// Contexts live until the process ends; there are as many as distinct (ca_file, insecure).
-Poco::Net::Context::Ptr sharedContext(const PocoHttpClient::Options& options)
-{
-    static std::mutex mutex;
-    static std::map<std::string, Poco::Net::Context::Ptr> contexts;
-    const std::string directory = systemCertificateDirectory();
-    const std::string key = options.caFile + '\n' + directory + (options.insecure ? "\n!" : "\n");
-    std::lock_guard<std::mutex> lock(mutex);
-    Poco::Net::Context::Ptr& context = contexts[key];
-    if (!context)
-        context = makeContext(options, directory);
-    return context;
-}
+protected:
+    void connect(const Poco::Net::SocketAddress&) override
+    {
+        throw Poco::IOException("the connection was lost");
+    }
+};
 
 }  // namespace
 
 PocoHttpClient::PocoHttpClient(Options options)
-    : options_(std::move(options)), tlsContext_(sharedContext(options_))
+    : options_(std::move(options)),
+      tlsContext_(sharedTlsContext(options_.caFile, options_.insecure))
 {
 }
 
@@ -147,34 +104,116 @@ void PocoHttpClient::abort() noexcept
         ::shutdown(inflightFd_, SHUT_RDWR);
 }
 
-// A session object is made anew whenever its connection is gone or about to be dropped, so that
-// the reconnect offers the TLS session saved after the last reply (see rememberTlsSession()):
-// Poco 1.11's HTTPSClientSession offers the session it saw right after its handshake, before a
-// TLS 1.3 server has sent its ticket, and that one cannot be resumed. Poco itself closes and
-// reconnects a connection idle for longer than its keep-alive timeout (8 s) inside the same
-// object, which at every real poll interval would be a full handshake.
-Poco::Net::HTTPClientSession& PocoHttpClient::sessionFor(const Origin& origin)
+// One try of a request: arms the request's deadline on the socket in use (SocketDeadlines) and
+// publishes that socket to abort(). release() must run before the socket is closed.
+class PocoHttpClient::Attempt {
+public:
+    Attempt(PocoHttpClient& client, std::chrono::steady_clock::time_point deadline)
+        : client_(client), deadline_(deadline)
+    {
+    }
+    ~Attempt() { release(); }
+    Attempt(const Attempt&) = delete;
+    Attempt& operator=(const Attempt&) = delete;
+
+    void watch(int fd)
+    {
+        release();
+        id_ = SocketDeadlines::instance().arm(fd, deadline_);
+        std::lock_guard<std::mutex> lock(client_.inflightMutex_);
+        client_.inflightFd_ = fd;
+    }
+
+    // Stops watching; true when the deadline passed and the socket was shut down.
+    bool release()
+    {
+        if (id_ != 0) {
+            {
+                std::lock_guard<std::mutex> lock(client_.inflightMutex_);
+                client_.inflightFd_ = -1;
+            }
+            fired_ = SocketDeadlines::instance().disarm(id_) || fired_;
+            id_ = 0;
+        }
+        return fired_;
+    }
+
+    // The time left, for each single wait; Poco::TimeoutException when none is.
+    Poco::Timespan remaining() const
+    {
+        const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+            deadline_ - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            throw Poco::TimeoutException("the request's deadline has passed");
+        return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(left.count()));
+    }
+
+private:
+    PocoHttpClient& client_;
+    std::chrono::steady_clock::time_point deadline_;
+    std::uint64_t id_ = 0;
+    bool fired_ = false;
+};
+
+// The kept-alive session for `origin` when it may be used again, else nullptr. Poco itself would
+// close and reconnect a connection idle for longer than its keep-alive timeout (8 s) inside the
+// same object; here that is a new session from connect(), which offers the TLS session saved
+// after the last reply (see rememberTlsSession()).
+Poco::Net::HTTPClientSession* PocoHttpClient::reusableSession(const Origin& origin)
 {
-    const std::string key = origin.key();
-    Connection& connection = connections_[key];
+    Connection& connection = connections_[origin.key()];
     auto& slot = connection.session;
     const auto now = std::chrono::steady_clock::now();
     const bool stale =
         slot && now - connection.lastUsed >=
                     std::chrono::microseconds(slot->getKeepAliveTimeout().totalMicroseconds());
     if (!slot || !slot->connected() || stale) {
-        if (origin.scheme == "https") {
-            const auto saved = tlsSessions_.find(key);
-            slot = std::make_unique<Poco::Net::HTTPSClientSession>(
-                origin.host, origin.port, tlsContext_,
-                saved == tlsSessions_.end() ? nullptr : saved->second);
-        } else {
-            slot = std::make_unique<Poco::Net::HTTPClientSession>(origin.host, origin.port);
-        }
-        slot->setKeepAlive(true);
+        slot.reset();
+        return nullptr;
     }
     connection.lastUsed = now;
-    return *slot;
+    return slot.get();
+}
+
+// A new connection to `origin`, made here rather than by Poco so that the deadline watches the
+// socket from the TCP connect on, through the TLS handshake. Poco 1.11's HTTPSClientSession
+// offers the session it saw right after its handshake, before a TLS 1.3 server has sent its
+// ticket, which cannot be resumed; the one saved after a reply can.
+Poco::Net::HTTPClientSession& PocoHttpClient::connect(const Origin& origin, Attempt& attempt)
+{
+    const Poco::Net::SocketAddress address(origin.host, origin.port);
+    Poco::Net::StreamSocket plain(address.family());
+    attempt.watch(plain.impl()->sockfd());
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    try {
+        if (aborted_)  // abort() ran before the socket existed, so it could not shut it down
+            throw Poco::Exception("aborted");
+        plain.connect(address, attempt.remaining());
+        plain.setNoDelay(true);
+        if (origin.scheme == "https") {
+            plain.setReceiveTimeout(attempt.remaining());
+            plain.setSendTimeout(attempt.remaining());
+            const auto saved = tlsSessions_.find(origin.key());
+            const Poco::Net::Session::Ptr resume =
+                saved == tlsSessions_.end() ? nullptr : saved->second;
+            forgetTlsVerifyError();
+            const Poco::Net::SecureStreamSocket secure =
+                Poco::Net::SecureStreamSocket::attach(plain, origin.host, tlsContext_, resume);
+            session = std::make_unique<AttachedSession<Poco::Net::HTTPSClientSession>>(
+                secure, origin.host, origin.port, tlsContext_, resume);
+        } else {
+            session = std::make_unique<AttachedSession<Poco::Net::HTTPClientSession>>(
+                plain, origin.host, origin.port);
+        }
+    } catch (...) {
+        attempt.release();  // before `plain` closes the descriptor
+        throw;
+    }
+    session->setKeepAlive(true);
+    Connection& connection = connections_[origin.key()];
+    connection.session = std::move(session);
+    connection.lastUsed = std::chrono::steady_clock::now();
+    return *connection.session;
 }
 
 // After a complete reply any TLS 1.3 ticket has been read, so the session is resumable now.
@@ -219,45 +258,80 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
         return transportFailure(TransportError::BadUrl,
                                 "only https:// is allowed (http:// only to loopback)");
 
+    // One deadline for the whole request, on the monotonic clock: connect, TLS handshake, the
+    // request, and the entire reply, headers and body, whatever the bank's pace.
     const auto timeout = std::min(request.timeout, options_.timeout);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    const auto timedOut = [&] {
+        return transportFailure(TransportError::Timeout,
+                                "no complete reply within " +
+                                    std::to_string((timeout.count() + 999) / 1000) + " s");
+    };
+    const std::string key = origin.key();
     // A kept-alive connection may have been closed by the server since the last request; such a
-    // failure is retried once on a fresh connection. A failure on a fresh connection is final.
+    // failure is retried once on a fresh connection, within the same deadline. A failure on a
+    // fresh connection is final.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        Poco::Net::HTTPClientSession& session = sessionFor(origin);
-        const bool reused = session.connected();
+        Attempt watch(*this, deadline);
+        Poco::Net::HTTPClientSession* session = reusableSession(origin);
+        const bool reused = session != nullptr;
+        // Releases the deadline, then closes the connection; true when the deadline fired.
+        const auto drop = [&] {
+            const bool fired = watch.release();
+            connections_[key].session.reset();
+            return fired;
+        };
         try {
-            return exchange(session, request, pathAndQuery, timeout, origin);
-        } catch (const Poco::TimeoutException&) {
-            session.reset();
-            return transportFailure(TransportError::Timeout,
-                                    "no reply within " + std::to_string(timeout.count() / 1000) +
-                                        " s");
-        } catch (const Poco::Net::SSLException& e) {
-            session.reset();
+            if (reused)
+                watch.watch(session->socket().impl()->sockfd());
+            else
+                session = &connect(origin, watch);
+            if (aborted_)
+                throw Poco::Exception("aborted");
+            bool keep = true;
+            HttpResponse response = exchange(*session, request, pathAndQuery, origin, watch, keep);
+            const bool fired = watch.release();
+            if (fired || !keep)
+                drop();
+            // A socket shut down by abort() or the deadline ends the body early, which Poco
+            // takes for its end: such a reply is never passed on as complete.
             if (aborted_)
                 return transportFailure(TransportError::Aborted, "shutting down");
+            return fired ? timedOut() : response;
+        } catch (const Poco::TimeoutException&) {
+            drop();
+            return aborted_ ? transportFailure(TransportError::Aborted, "shutting down")
+                            : timedOut();
+        } catch (const Poco::Net::SSLException& e) {
+            const bool fired = drop();
+            if (aborted_)
+                return transportFailure(TransportError::Aborted, "shutting down");
+            if (fired)
+                return timedOut();
             if (reused && attempt == 0)
                 continue;
             return transportFailure(TransportError::TlsFailed, tlsFailureText(e, origin.host));
         } catch (const Poco::Net::HostNotFoundException&) {
-            session.reset();
+            drop();
             return transportFailure(TransportError::ConnectFailed,
                                     "host name " + origin.host + " not found");
         } catch (const Poco::Net::ConnectionRefusedException&) {
-            session.reset();
+            drop();
             return transportFailure(TransportError::ConnectFailed,
                                     "connection to " + origin.host + ":" +
                                         std::to_string(origin.port) + " refused");
         } catch (const Poco::Exception& e) {
-            session.reset();
+            const bool fired = drop();
             if (aborted_)
                 return transportFailure(TransportError::Aborted, "shutting down");
+            if (fired)
+                return timedOut();
             if (reused && attempt == 0)
                 continue;
             return transportFailure(TransportError::ConnectFailed, e.displayText());
         } catch (const std::exception& e) {
-            session.reset();
-            return transportFailure(TransportError::Other, e.what());
+            const bool fired = drop();
+            return fired ? timedOut() : transportFailure(TransportError::Other, e.what());
         }
     }
     return transportFailure(TransportError::Other, "request failed twice");
@@ -265,24 +339,11 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
 
 HttpResponse PocoHttpClient::exchange(Poco::Net::HTTPClientSession& session,
                                       const HttpRequest& request, const std::string& pathAndQuery,
-                                      std::chrono::milliseconds timeout, const Origin& origin)
+                                      const Origin& origin, Attempt& attempt, bool& keep)
 {
-    auto span = [](std::chrono::milliseconds t) {
-        return Poco::Timespan(static_cast<long>(t.count() / 1000),
-                              static_cast<long>((t.count() % 1000) * 1000));
-    };
-    // Poco 1.11's TLS socket waits twice for a silent peer: SSL_read blocks for the socket
-    // timeout, then SecureSocketImpl::mustRetry() polls for the same time again before it
-    // throws. Half of the budget for each wait keeps "timeout = 20s" at 20 s, not 40 s. The
-    // handshake waits the same way with the connection timeout, after the TCP connect (which
-    // also gets it): a third each keeps a stalled handshake within the budget too.
-    const bool tls = origin.scheme == "https";
-    const auto atLeast1ms = [](std::chrono::milliseconds t) {
-        return std::max(t, std::chrono::milliseconds(1));
-    };
-    const auto wait = tls ? atLeast1ms(timeout / 2) : timeout;
-    const auto connect = tls ? atLeast1ms(timeout / 3) : timeout;
-    session.setTimeout(span(connect), span(wait), span(wait));
+    // Each single wait gets the time left; the deadline (SocketDeadlines) bounds their sum.
+    session.socket().setSendTimeout(attempt.remaining());
+    session.socket().setReceiveTimeout(attempt.remaining());
     Poco::Net::HTTPRequest req(request.method, pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
     req.setKeepAlive(true);
     for (const auto& [name, value] : request.headers)
@@ -291,22 +352,11 @@ HttpResponse PocoHttpClient::exchange(Poco::Net::HTTPClientSession& session,
         req.setContentLength(static_cast<std::streamsize>(request.body.size()));
 
     std::ostream& out = session.sendRequest(req);
-    {
-        std::lock_guard<std::mutex> lock(inflightMutex_);
-        inflightFd_ = session.socket().impl()->sockfd();
-    }
-    struct ClearInflight {
-        PocoHttpClient& self;
-        ~ClearInflight()
-        {
-            std::lock_guard<std::mutex> lock(self.inflightMutex_);
-            self.inflightFd_ = -1;
-        }
-    } clear{*this};
     if (aborted_)
         throw Poco::Exception("aborted");
     out << request.body;
 
+    session.socket().setReceiveTimeout(attempt.remaining());
     Poco::Net::HTTPResponse res;
     std::istream& in = session.receiveResponse(res);
     HttpResponse response;
@@ -314,16 +364,17 @@ HttpResponse PocoHttpClient::exchange(Poco::Net::HTTPClientSession& session,
     response.reason = res.getReason();
     for (const auto& [name, value] : res)
         response.headers.emplace_back(name, value);
-    if (!readBody(in, response.body, options_.maxBodyBytes)) {
-        session.reset();
-        return transportFailure(TransportError::Other, "the reply is larger than " +
-                                                           std::to_string(options_.maxBodyBytes) +
-                                                           " bytes");
+    const auto limit = options_.maxBodyBytes;
+    const bool announcedTooLarge =
+        res.hasContentLength() && res.getContentLength64() > static_cast<Poco::Int64>(limit);
+    if (announcedTooLarge || !readBody(in, response.body, limit)) {
+        keep = false;  // the rest of the body is still on the wire
+        return transportFailure(TransportError::Other,
+                                "the reply was larger than " + sizeText(limit));
     }
-    if (tls)
-        rememberTlsSession(origin.key(), session);  // before a reset() closes the socket
-    if (!res.getKeepAlive())
-        session.reset();
+    if (origin.scheme == "https")
+        rememberTlsSession(origin.key(), session);  // before the connection may be closed
+    keep = res.getKeepAlive();
     return response;
 }
 

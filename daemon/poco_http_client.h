@@ -29,11 +29,14 @@ namespace bank2mqtt {
 ///   session instead of a full handshake.
 /// - One kept-alive connection per scheme://host:port; a request that fails on a reused
 ///   connection (the server closed it meanwhile) is retried once on a fresh one.
+/// - min(HttpRequest::timeout, Options::timeout) is the deadline of the whole request on the
+///   monotonic clock: connect, TLS handshake, sending, and the entire reply. A bank that drips
+///   its reply is cut off at the deadline (TransportError::Timeout); see SocketDeadlines.
 class PocoHttpClient : public HttpClient {
 public:
     struct Options {
         std::string caFile;                          ///< extra CA to trust; empty = system only
-        std::chrono::milliseconds timeout{20000};    ///< caps HttpRequest::timeout
+        std::chrono::milliseconds timeout{20000};    ///< caps HttpRequest::timeout (whole request)
         std::size_t maxBodyBytes = 4 * 1024 * 1024;  ///< larger replies are an error
         bool insecure = false;  ///< no certificate checks; only loopback hosts are reached
     };
@@ -53,10 +56,13 @@ private:
         std::string key() const { return scheme + "://" + host + ":" + std::to_string(port); }
     };
 
+    class Attempt;
+
     HttpResponse exchange(Poco::Net::HTTPClientSession& session, const HttpRequest& request,
-                          const std::string& pathAndQuery, std::chrono::milliseconds timeout,
-                          const Origin& origin);
-    Poco::Net::HTTPClientSession& sessionFor(const Origin& origin);
+                          const std::string& pathAndQuery, const Origin& origin, Attempt& attempt,
+                          bool& keep);
+    Poco::Net::HTTPClientSession* reusableSession(const Origin& origin);
+    Poco::Net::HTTPClientSession& connect(const Origin& origin, Attempt& attempt);
     void rememberTlsSession(const std::string& originKey, Poco::Net::HTTPClientSession& session);
 
     Options options_;

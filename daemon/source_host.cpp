@@ -35,13 +35,16 @@ SourceHost::SourceHost(const SourceSettings& settings, std::shared_ptr<LoadedPlu
       http_(httpOptions(settings)),
       pluginState_(stateFile(stateDir, settings.id + ".plugin.json"), log_, stateHealth),
       hostState_(stateFile(stateDir, settings.id + ".json"), log_, stateHealth),
-      services_{sizeof(Services), clock, http_, pluginState_, log_}
+      pluginLog_(log_, scrubber_), services_{sizeof(Services), clock, http_, pluginState_,
+                                             pluginLog_}
 {
     source_ = plugin_->createSource(services_);
+    checked_ = std::make_unique<CheckedSource>(*source_, settings.plugin, scrubber_);
 }
 
 SourceHost::~SourceHost()
 {
+    checked_.reset();
     plugin_->destroySource(source_);
 }
 

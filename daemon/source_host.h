@@ -2,11 +2,13 @@
 // One configured source: its plugin instance and the services the host lends it.
 #pragma once
 
+#include "checked_source.h"
 #include "config.h"
 #include "file_state_store.h"
 #include "log.h"
 #include "plugin_loader.h"
 #include "poco_http_client.h"
+#include "secret_scrubber.h"
 
 #include <memory>
 
@@ -15,7 +17,9 @@ namespace bank2mqtt {
 /// Owns, per source: a logger named after the source, an HttpClient with the source's CA and
 /// timeout, the plugin's state file `<state_dir>/<id>.plugin.json`, the host's own state file
 /// `<state_dir>/<id>.json` (memory only when stateDir is empty), and the BankSource instance
-/// (destroyed before the library).
+/// (destroyed before the library). The daemon sees the instance through a CheckedSource, which
+/// scrubs the source's secrets from every text and checks every result, and the plugin logs
+/// through a ScrubbingLogger.
 class SourceHost {
 public:
     /// `stateHealth` is shared with the other stores of stateDir (see StateDirHealth).
@@ -28,7 +32,8 @@ public:
 
     const SourceSettings& settings() const { return settings_; }
     const LoadedPlugin& plugin() const { return *plugin_; }
-    BankSource& source() { return *source_; }
+    /// The plugin's instance behind CheckedSource: use this one, never the bare instance.
+    BankSource& source() { return *checked_; }
     NamedLogger& log() { return log_; }
     StateStore& hostState() { return hostState_; }
     /// Interrupts a fetch in progress (shutdown); thread-safe.
@@ -41,8 +46,11 @@ private:
     PocoHttpClient http_;
     FileStateStore pluginState_;
     FileStateStore hostState_;
+    SecretScrubber scrubber_;
+    ScrubbingLogger pluginLog_;
     Services services_;
     BankSource* source_ = nullptr;
+    std::unique_ptr<CheckedSource> checked_;
 };
 
 }  // namespace bank2mqtt

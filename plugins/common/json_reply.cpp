@@ -9,6 +9,7 @@
 #include <Poco/JSON/Parser.h>
 #include <Poco/Timestamp.h>
 
+#include <algorithm>
 #include <cctype>
 #include <exception>
 
@@ -26,99 +27,6 @@ std::string lowerCase(std::string_view text)
 bool isSpace(char c)
 {
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f';
-}
-
-// Length of the valid UTF-8 sequence starting at text[pos], or 0 when it is invalid.
-std::size_t utf8SequenceLength(std::string_view text, std::size_t pos)
-{
-    const auto lead = static_cast<unsigned char>(text[pos]);
-    std::size_t length = 0;
-    if (lead >= 0xC2 && lead <= 0xDF)
-        length = 2;
-    else if (lead >= 0xE0 && lead <= 0xEF)
-        length = 3;
-    else if (lead >= 0xF0 && lead <= 0xF4)
-        length = 4;
-    else
-        return 0;
-    if (pos + length > text.size())
-        return 0;
-    // The second byte's range excludes overlong forms, UTF-16 surrogates and code points past
-    // U+10FFFF (RFC 3629 section 4), which JSON and MQTT consumers reject.
-    const auto second = static_cast<unsigned char>(text[pos + 1]);
-    if ((lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) ||
-        (lead == 0xF0 && second < 0x90) || (lead == 0xF4 && second > 0x8F))
-        return 0;
-    for (std::size_t i = 1; i < length; ++i) {
-        if ((static_cast<unsigned char>(text[pos + i]) & 0xC0) != 0x80)
-            return 0;
-    }
-    return length;
-}
-
-bool isDigit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-// Bytes that sanitizeBankMessage shows as (part of) one space: controls, DEL and ' '.
-bool isBlank(unsigned char c)
-{
-    return c < 0x20 || c == 0x7F || c == ' ';
-}
-
-// True when text[pos] starts no valid UTF-8 sequence, so sanitizeBankMessage drops it.
-bool isDropped(std::string_view text, std::size_t pos)
-{
-    return static_cast<unsigned char>(text[pos]) >= 0x80 && utf8SequenceLength(text, pos) == 0;
-}
-
-std::size_t skipDropped(std::string_view text, std::size_t pos)
-{
-    while (pos < text.size() && isDropped(text, pos))
-        ++pos;
-    return pos;
-}
-
-// The number starting at the digit text[pos], as sanitizeBankMessage shows it, and pos moved
-// past it. Digit groups joined by one '.' or '-', or by one stretch of blanks (shown as one
-// space), are one number: "9710.41.33219", "010190 12345". A number of 6 or more digits in all
-// becomes "***", separators included. Dropped bytes neither join nor split groups, and a
-// separator belongs to the number only when a digit follows it, so "2024." keeps its full stop.
-// The groups are judged as they will be shown, so that no masked form can reappear in the output.
-std::string takeNumber(std::string_view text, std::size_t& pos)
-{
-    std::string shown;
-    std::size_t digits = 0;
-    std::size_t end = pos;
-    while (true) {
-        end = skipDropped(text, end);
-        if (end < text.size() && isDigit(text[end])) {
-            shown += text[end++];
-            ++digits;
-            continue;
-        }
-        if (end == text.size())
-            break;
-        std::size_t next = end;
-        char separator = ' ';
-        if (text[next] == '.' || text[next] == '-') {
-            separator = text[next];
-            next = skipDropped(text, next + 1);
-        } else if (isBlank(static_cast<unsigned char>(text[next]))) {
-            while (next < text.size() &&
-                   (isBlank(static_cast<unsigned char>(text[next])) || isDropped(text, next)))
-                ++next;
-        } else {
-            break;
-        }
-        if (next == text.size() || !isDigit(text[next]))
-            break;
-        shown += separator;
-        end = next;
-    }
-    pos = end;
-    return digits >= 6 ? "***" : shown;
 }
 
 const char* standardReason(int status)
@@ -217,67 +125,6 @@ std::optional<std::string> stringMember(const Poco::JSON::Object::Ptr& object,
     return value.extract<std::string>();
 }
 
-std::string sanitizeBankMessage(std::string_view text, std::size_t maxChars)
-{
-    std::string out;
-    std::size_t chars = 0;
-    bool pendingSpace = false;
-    bool truncated = false;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        const auto c = static_cast<unsigned char>(text[pos]);
-        std::string piece;
-        if (isDigit(text[pos])) {
-            // Invalid bytes are dropped, so they must not split a number: "12345\xff678901" is
-            // one 11-digit number once cleaned.
-            piece = takeNumber(text, pos);
-        } else if (isBlank(c)) {
-            pendingSpace = !out.empty();
-            ++pos;
-            continue;
-        } else if (c < 0x80) {
-            piece = static_cast<char>(c);
-            ++pos;
-        } else {
-            const std::size_t length = utf8SequenceLength(text, pos);
-            if (length == 0) {
-                ++pos;
-                continue;
-            }
-            piece = std::string(text.substr(pos, length));
-            pos += length;
-        }
-        // A number counts one char per digit or separator (or 3 for "***"); others are one code
-        // point.
-        const std::size_t pieceChars = (c >= 0x80) ? 1 : piece.size();
-        if (chars + (pendingSpace ? 1 : 0) + pieceChars > maxChars) {
-            truncated = true;
-            break;
-        }
-        if (pendingSpace) {
-            out += ' ';
-            ++chars;
-            pendingSpace = false;
-        }
-        out += piece;
-        chars += pieceChars;
-    }
-    if (truncated) {
-        // Make room for the ellipsis within maxChars, cutting at a code point boundary.
-        while (!out.empty() && chars + 3 > maxChars) {
-            std::size_t start = out.size() - 1;
-            while (start > 0 && (static_cast<unsigned char>(out[start]) & 0xC0) == 0x80)
-                --start;
-            out.erase(start);
-            --chars;
-        }
-        while (!out.empty() && out.back() == ' ')
-            out.pop_back();
-        out += "...";
-    }
-    return out;
-}
-
 std::string httpStatusText(int status, std::string_view reason)
 {
     std::string text = std::to_string(status);
@@ -353,9 +200,11 @@ std::string describeTransportError(const HttpResponse& response, std::chrono::mi
         return "the bank's URL was refused" + suffix;
     case TransportError::Aborted:
         return "the request to the bank was cancelled because bank2mqtt is stopping";
+    case TransportError::Other:
+        // The bank was reached; the reply was refused (e.g. larger than the host's limit).
+        return "the request to the bank failed" + suffix;
     case TransportError::None:
     case TransportError::ConnectFailed:
-    case TransportError::Other:
         break;
     }
     return "could not reach the bank" + suffix;

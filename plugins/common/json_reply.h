@@ -2,6 +2,8 @@
 // Classifying a bank's HTTP reply: transport failures, HTML pages, JSON bodies, error texts.
 #pragma once
 
+#include "bank_text.h"
+
 #include "bank2mqtt/services.h"
 
 #include <Poco/JSON/Object.h>
@@ -11,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bank2mqtt {
 
@@ -36,17 +39,6 @@ JsonObjectParse parseJsonObject(std::string_view body) noexcept;
 std::optional<std::string> stringMember(const Poco::JSON::Object::Ptr& object,
                                         const std::string& key);
 
-/// Makes a bank-provided text fit for a status message: control characters become spaces,
-/// runs of whitespace collapse, invalid UTF-8 is dropped, and numbers of 6 or more digits
-/// (account numbers, national ids) become "***". A number is digit groups joined by one '.', '-'
-/// or stretch of whitespace, so "9710.41.33219", "9710 41 33219", "010190 12345" and
-/// "12345-678901" are masked whole, while "error 503", "retry in 30 s" and "2.5" stay readable.
-/// The price is that other long numbers are masked too: dates ("2026-11-27", "01.01.2024"),
-/// amounts with separators ("1 234 567"), most IPv4 addresses, and neighbouring short numbers
-/// ("in 2026 42 times"). The result is cut to at most `maxChars` code points, ending in "..."
-/// when cut. Returns "" for text with nothing printable.
-std::string sanitizeBankMessage(std::string_view text, std::size_t maxChars = 120);
-
 /// "503 Service Unavailable": the status and `reason`, or the standard reason phrase when
 /// `reason` is empty (just the number when the status is unusual).
 std::string httpStatusText(int status, std::string_view reason = {});
@@ -58,7 +50,8 @@ std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value,
 
 /// One sentence for a reply with transportError != None, e.g. "could not reach the bank:
 /// connection refused", "the bank did not answer within 20 s", "the secure connection to the bank
-/// failed (TLS): ...". `timeout` is the request's HttpRequest::timeout.
+/// failed (TLS): ...", "the request to the bank failed: the reply was larger than 4 MB". `timeout`
+/// is the request's HttpRequest::timeout.
 std::string describeTransportError(const HttpResponse& response, std::chrono::milliseconds timeout);
 
 }  // namespace bank2mqtt

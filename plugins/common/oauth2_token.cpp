@@ -69,7 +69,7 @@ TokenResponse malformed(std::string why)
 
 }  // namespace
 
-TokenResponse parseTokenResponse(std::string_view json)
+TokenResponse parseTokenResponse(std::string_view json, const std::vector<std::string>& secrets)
 {
     try {
         const JsonObjectParse parsed = parseJsonObject(json);
@@ -79,11 +79,12 @@ TokenResponse parseTokenResponse(std::string_view json)
         if (object->has("error")) {
             TokenResponse response;
             response.kind = TokenResponse::Kind::OAuthError;
-            response.error = sanitizeBankMessage(stringMember(object, "error").value_or(""), 40);
+            response.error = sanitizeBankMessage(
+                redactSecrets(stringMember(object, "error").value_or(""), secrets), 40);
             if (response.error.empty())
                 response.error = "unknown_error";
-            response.errorDescription =
-                sanitizeBankMessage(stringMember(object, "error_description").value_or(""));
+            response.errorDescription = sanitizeBankMessage(
+                redactSecrets(stringMember(object, "error_description").value_or(""), secrets));
             return response;
         }
         const auto token = stringMember(object, "access_token");
@@ -107,6 +108,19 @@ TokenResponse parseTokenResponse(std::string_view json)
     } catch (const std::exception&) {
         return malformed("the reply could not be read");
     }
+}
+
+TokenFailure classifyTokenFailure(std::string_view error, int httpStatus)
+{
+    // RFC 6749 5.2: these three say the client or its grant is not accepted; a 401 carrying an
+    // OAuth error is the same answer (invalid_client with HTTP authentication). A bare 401, 403
+    // or 400 may come from a proxy or web firewall in front of the bank, which a retry outlives.
+    if (error == "invalid_client" || error == "unauthorized_client" || error == "invalid_grant" ||
+        (httpStatus == 401 && !error.empty()))
+        return TokenFailure::ClientRejected;
+    if (httpStatus == 429 || error == "slow_down")
+        return TokenFailure::SlowDown;
+    return TokenFailure::TryLater;
 }
 
 seconds TokenCache::refreshMargin(seconds lifetime)

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace bank2mqtt {
 
@@ -31,11 +32,26 @@ struct TokenResponse {
     static constexpr std::chrono::seconds kAssumedLifetime{300};
 };
 
+/// What a failed token request means for the login. Only the bank's explicit rejection of the
+/// client stops polling until a person acts; everything else is tried again later.
+enum class TokenFailure {
+    ClientRejected,  ///< invalid_client, unauthorized_client, invalid_grant, or 401 with an
+                     ///< OAuth error: the credentials are wrong or revoked
+    SlowDown,        ///< 429, or the (non-standard) error code "slow_down"
+    TryLater,        ///< temporarily_unavailable, server_error, 5xx, other codes and statuses
+};
+
+/// Classifies a token endpoint reply that is not a token: the OAuth `error` code (sanitised as
+/// in TokenResponse::error; "" when the body had none) and the HTTP status.
+TokenFailure classifyTokenFailure(std::string_view error, int httpStatus);
+
 /// Parses a token endpoint's JSON body. Pure and never throws. Ok needs a non-empty string
 /// "access_token" of visible ASCII and spaces (RFC 6749 A.12), a "token_type" that is absent or
 /// "Bearer" (any case), and an "expires_in" that is absent or a non-negative integer. A body
-/// with "error" is an OAuthError whatever else it has.
-TokenResponse parseTokenResponse(std::string_view json);
+/// with "error" is an OAuthError whatever else it has; `secrets` (see redactSecrets()) are
+/// taken out of its texts before they are cut to length.
+TokenResponse parseTokenResponse(std::string_view json,
+                                 const std::vector<std::string>& secrets = {});
 
 /// An access token and when it stops being usable, on the Clock's monotonic time.
 ///

@@ -25,6 +25,15 @@ struct BankAccount {
 /// "balance"); creditLimit is optional; ownerCustomerId is never read. Amounts are NOK, as the
 /// API has no currency field. On failure returns false and sets `whyNot` to a sentence naming
 /// the account by its masked number; a missing amount is never taken as 0.
-bool parseAccount(const Poco::JSON::Object::Ptr& object, BankAccount& out, std::string& whyNot);
+///
+/// Names and types are published, so they are made safe here: control characters become
+/// spaces, and a name (or type) whose digits hold the account number or `customerId` (the
+/// login's national id) is replaced by the type, or "Account 3219" (the last four digits).
+bool parseAccount(const Poco::JSON::Object::Ptr& object, BankAccount& out, std::string& whyNot,
+                  const std::string& customerId = {});
+
+/// What parseAccount() publishes for a bank's `name`: see there.
+std::string publishableName(const std::string& name, const std::string& type,
+                            const std::string& accountNumber, const std::string& customerId);
 
 }  // namespace bank2mqtt::sbanken

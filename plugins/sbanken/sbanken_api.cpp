@@ -29,7 +29,7 @@ std::optional<std::chrono::seconds> retryAfterOf(const HttpResponse& r, const Re
 
 // The bank's own explanation in an error body (v1 envelope, ProblemDetails or OAuth), sanitised;
 // "" when there is none. HTML and other bodies are never quoted.
-std::string bankMessage(const HttpResponse& r)
+std::string bankMessage(const HttpResponse& r, const ReplyContext& c)
 {
     if (isHtmlReply(r))
         return {};
@@ -37,24 +37,25 @@ std::string bankMessage(const HttpResponse& r)
     if (!parsed.ok())
         return {};
     for (const char* key : {"errorMessage", "detail", "title", "error_description", "message"}) {
-        const std::string text = sanitizeBankMessage(stringMember(parsed.object, key).value_or(""));
+        const std::string text = sanitizeBankMessage(
+            redactSecrets(stringMember(parsed.object, key).value_or(""), c.secrets));
         if (!text.empty())
             return text;
     }
     return {};
 }
 
-std::string withBankMessage(std::string sentence, const HttpResponse& r)
+std::string withBankMessage(std::string sentence, const HttpResponse& r, const ReplyContext& c)
 {
-    const std::string message = bankMessage(r);
+    const std::string message = bankMessage(r, c);
     return message.empty() ? sentence : sentence + ": " + message;
 }
 
 // errorType is an integer on the wire (0, 1, ...) but a string enum ("System") in the swagger.
-std::string errorTypeText(const Poco::Dynamic::Var& value)
+std::string errorTypeText(const Poco::Dynamic::Var& value, const ReplyContext& c)
 {
     if (value.type() == typeid(std::string))
-        return sanitizeBankMessage(value.extract<std::string>(), 40);
+        return sanitizeBankMessage(redactSecrets(value.extract<std::string>(), c.secrets), 40);
     // Sanitised like any bank text: a long number may be an account or customer id.
     if (value.isInteger() && !value.isBoolean())
         return sanitizeBankMessage(std::to_string(value.convert<Poco::Int64>()), 40);
@@ -73,7 +74,7 @@ FetchResult classifyDataStatus(const HttpResponse& r, ReplyShape shape, const Re
         return failure(FetchStatus::AuthRequired,
                        withBankMessage("the bank refused access to the accounts (" + status +
                                            "); check the API application's access in the bank",
-                                       r));
+                                       r, c));
     case 404:
         return failure(FetchStatus::Temporary,
                        shape == ReplyShape::List
@@ -83,7 +84,8 @@ FetchResult classifyDataStatus(const HttpResponse& r, ReplyShape shape, const Re
         return failure(FetchStatus::RateLimited, "the bank asked to slow down (" + status + ")",
                        retryAfterOf(r, c));
     default:
-        return failure(FetchStatus::Temporary, withBankMessage("the bank answered " + status, r));
+        return failure(FetchStatus::Temporary,
+                       withBankMessage("the bank answered " + status, r, c));
     }
 }
 
@@ -104,38 +106,64 @@ HttpRequest dataRequest(const Endpoint& endpoint, const std::string& accessToken
     return request;
 }
 
-// The FetchResult for a token reply; status Ok when `token` holds a usable token.
+// The FetchResult for a token reply; status Ok when `token` holds a usable token. Only the
+// bank's explicit rejection of the client (classifyTokenFailure) stops polling; a login service
+// that is down, overloaded or behind a web firewall's page is tried again later.
 FetchResult classifyToken(const HttpResponse& r, const ReplyContext& c, const TokenResponse& token,
                           bool html)
 {
     const std::string status = httpStatusText(r.status, r.reason);
     if (r.transportError != TransportError::None)
         return failure(FetchStatus::Temporary, describeTransportError(r, c.timeout));
-    if (token.kind == TokenResponse::Kind::OAuthError && r.status >= 200 && r.status < 500) {
-        // invalid_client is what Sbanken said to a wrong id or secret, and to credentials that
-        // were not percent-encoded before base64 (see sbanken_api.h).
-        if (token.error == "invalid_client")
-            return failure(FetchStatus::AuthRequired,
-                           "the bank rejected the client id or secret (invalid_client); check "
-                           "client_id and client_secret_file");
+    const bool oauthError = token.kind == TokenResponse::Kind::OAuthError;
+    const bool success = r.status >= 200 && r.status <= 299;
+    if (oauthError || !success) {
+        const std::string code = oauthError ? token.error : std::string();
         const std::string detail =
-            token.errorDescription.empty() ? "" : ": " + token.errorDescription;
-        return failure(FetchStatus::AuthRequired,
-                       "the bank refused to issue a token (" + token.error + detail +
-                           "); check the API application's settings in the bank");
-    }
-    if (r.status == 401 || r.status == 403)
-        return failure(FetchStatus::AuthRequired, "the bank rejected the login (" + status +
-                                                      "); check client_id and client_secret_file");
-    if (r.status == 429)
-        return failure(FetchStatus::RateLimited,
-                       "the bank's login service asked to slow down (" + status + ")",
-                       retryAfterOf(r, c));
-    if (r.status < 200 || r.status > 299)
+            oauthError
+                ? " (" + code +
+                      (token.errorDescription.empty() ? "" : ": " + token.errorDescription) + ")"
+                : std::string();
+        // RFC 6749 5.2: a 401 that challenges the client's HTTP authentication is the same
+        // answer as invalid_client, also without a body.
+        const bool challenged = r.status == 401 && r.header("WWW-Authenticate").has_value();
+        switch (classifyTokenFailure(code, r.status)) {
+        case TokenFailure::ClientRejected:
+            // invalid_client is what Sbanken said to a wrong id or secret, and to credentials
+            // that were not percent-encoded before base64 (see sbanken_api.h).
+            if (code == "invalid_client")
+                return failure(FetchStatus::AuthRequired,
+                               "the bank rejected the client id or secret (invalid_client); check "
+                               "client_id and client_secret_file");
+            return failure(FetchStatus::AuthRequired,
+                           "the bank refused to issue a token" + detail +
+                               "; check the API application's settings in the bank");
+        case TokenFailure::SlowDown:
+            return failure(FetchStatus::RateLimited,
+                           "the bank's login service asked to slow down (" + status + ")",
+                           retryAfterOf(r, c));
+        case TokenFailure::TryLater:
+            break;
+        }
+        if (challenged)
+            return failure(FetchStatus::AuthRequired,
+                           "the bank rejected the login (" + status +
+                               "); check client_id and client_secret_file");
+        if (html)
+            return failure(FetchStatus::Temporary,
+                           "the bank's login service answered " + status +
+                               " with a web page instead of a token (a proxy, maintenance page or "
+                               "web firewall); trying again later");
+        if (oauthError)
+            return failure(FetchStatus::Temporary, "the bank's login service could not issue a "
+                                                   "token now" +
+                                                       detail + ", " + status +
+                                                       "; trying again later");
         return failure(FetchStatus::Temporary,
                        withBankMessage("the bank's login service answered " + status +
                                            (r.status == 404 ? "; check auth_url" : ""),
-                                       r));
+                                       r, c));
+    }
     if (html || token.kind != TokenResponse::Kind::Ok)
         return failure(FetchStatus::Temporary,
                        "the bank's login service sent an unusable answer: " +
@@ -186,7 +214,7 @@ HttpRequest accountRequest(const Endpoint& endpoint, const std::string& accessTo
 TokenReply parseTokenReply(const HttpResponse& r, const ReplyContext& c)
 {
     const bool html = isHtmlReply(r);
-    const TokenResponse token = html ? TokenResponse{} : parseTokenResponse(r.body);
+    const TokenResponse token = html ? TokenResponse{} : parseTokenResponse(r.body, c.secrets);
     TokenReply reply;
     reply.outcome = classifyToken(r, c, token, html);
     if (reply.ok()) {
@@ -200,7 +228,7 @@ namespace {
 
 // The accounts in a 2xx JSON body, or the Temporary failure that explains why there are none.
 FetchResult readAccounts(const std::string& bodyText, ReplyShape shape,
-                         std::vector<BankAccount>& accounts)
+                         std::vector<BankAccount>& accounts, const ReplyContext& c)
 {
     const JsonObjectParse parsed = parseJsonObject(bodyText);
     if (!parsed.ok())
@@ -208,9 +236,9 @@ FetchResult readAccounts(const std::string& bodyText, ReplyShape shape,
     const Poco::JSON::Object::Ptr& body = parsed.object;
     const Poco::Dynamic::Var isError = body->get("isError");
     if (isError.type() == typeid(bool) && isError.extract<bool>()) {
-        const std::string type = errorTypeText(body->get("errorType"));
-        const std::string message =
-            sanitizeBankMessage(stringMember(body, "errorMessage").value_or(""));
+        const std::string type = errorTypeText(body->get("errorType"), c);
+        const std::string message = sanitizeBankMessage(
+            redactSecrets(stringMember(body, "errorMessage").value_or(""), c.secrets));
         return failure(FetchStatus::Temporary,
                        "the bank reported an error" +
                            (type.empty() ? "" : " (errorType " + type + ")") +
@@ -229,7 +257,7 @@ FetchResult readAccounts(const std::string& bodyText, ReplyShape shape,
     for (const auto& object : objects) {
         BankAccount account;
         std::string whyNot;
-        if (!parseAccount(object, account, whyNot))
+        if (!parseAccount(object, account, whyNot, c.customerId))
             return failure(FetchStatus::Temporary, whyNot);
         accounts.push_back(std::move(account));
     }
@@ -254,7 +282,7 @@ AccountsReply parseAccountsReply(const HttpResponse& r, ReplyShape shape, const 
             failure(FetchStatus::Temporary, "the bank answered with an HTML page instead of JSON");
     } else {
         try {
-            reply.outcome = readAccounts(r.body, shape, reply.accounts);
+            reply.outcome = readAccounts(r.body, shape, reply.accounts, c);
         } catch (const std::exception&) {
             reply.outcome = unusable("the reply has an unexpected shape");
         }

@@ -73,6 +73,12 @@ HttpRequest accountRequest(const Endpoint& endpoint, const std::string& accessTo
 struct ReplyContext {
     std::chrono::milliseconds timeout{std::chrono::seconds(20)};
     std::chrono::system_clock::time_point now{};
+    /// Texts the bank may echo that must never reach a message: the bearer token, the client
+    /// secret (plain, encoded, as Basic credentials), the customer id, known account numbers.
+    /// Redacted from the bank's own words before they are cut to length (redactSecrets()).
+    std::vector<std::string> secrets;
+    /// The customer id (v1), so that an account name holding it is not published.
+    std::string customerId;
 };
 
 /// A classified token reply. `outcome.status` is Ok when accessToken is set; otherwise it is

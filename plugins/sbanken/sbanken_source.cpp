@@ -6,9 +6,11 @@
 #include "account_selector.h"
 #include "json_reply.h"
 #include "loopback.h"
+#include "url_encode.h"
 
 #include <Poco/URI.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace bank2mqtt::sbanken {
@@ -249,6 +251,7 @@ AccountsReply SbankenSource::callApi(ReplyShape shape, const std::string& accoun
             shape == ReplyShape::List ? accountListRequest(endpoint_, token_.accessToken())
                                       : accountRequest(endpoint_, token_.accessToken(), accountId);
         reply = parseAccountsReply(send(request), shape, replyContext());
+        rememberNumbers(reply.accounts);
         if (!reply.unauthorized)
             return reply;
         // 401: the token expired early or was revoked. One fresh token gets one more try.
@@ -298,9 +301,27 @@ HttpResponse SbankenSource::send(const HttpRequest& request)
     return response;
 }
 
+void SbankenSource::rememberNumbers(const std::vector<BankAccount>& accounts)
+{
+    for (const auto& account : accounts) {
+        if (knownNumbers_.size() < kMaxKnownNumbers &&
+            std::find(knownNumbers_.begin(), knownNumbers_.end(), account.accountNumber) ==
+                knownNumbers_.end())
+            knownNumbers_.push_back(account.accountNumber);
+    }
+}
+
+// A bank that quotes the request in its error text would otherwise put the token, the secret
+// or the customer id on the status topic.
 ReplyContext SbankenSource::replyContext() const
 {
-    return ReplyContext{endpoint_.timeout, clock_.wallNow()};
+    ReplyContext context{endpoint_.timeout, clock_.wallNow(), {}, endpoint_.customerId};
+    const std::string basic = basicAuthorization(clientId_, clientSecret_);
+    context.secrets = {token_.accessToken(), clientSecret_, formUrlEncode(clientSecret_), basic,
+                       basic.substr(6),  // the base64 credentials after "Basic "
+                       endpoint_.customerId};
+    context.secrets.insert(context.secrets.end(), knownNumbers_.begin(), knownNumbers_.end());
+    return context;
 }
 
 }  // namespace bank2mqtt::sbanken

@@ -50,6 +50,8 @@ private:
     void forgetSelection();
     HttpResponse send(const HttpRequest& request);
     ReplyContext replyContext() const;
+    void rememberNumbers(const std::vector<BankAccount>& accounts);
+    static constexpr std::size_t kMaxKnownNumbers = 1000;
 
     Clock& clock_;
     HttpClient& http_;
@@ -66,6 +68,8 @@ private:
     TokenCache token_;
     bool resolvedOnce_ = false;             // a selection resolved at some point (now or in state)
     std::vector<std::string> selectedIds_;  ///< one per selector once resolved, else empty
+    /// Full numbers of the accounts seen so far, kept only to be redacted from bank texts.
+    std::vector<std::string> knownNumbers_;
 };
 
 }  // namespace bank2mqtt::sbanken

@@ -4,10 +4,11 @@
 // Input: the first byte picks maxChars for sanitizeBankMessage (0..255); the rest is used at
 // once as a JSON body, a bank message, a Retry-After value, an HTTP reason and an HTML sniff.
 // Invariants: parseJsonObject never throws and explains failures with fixed sentences (never
-// quoting the body); a sanitised message is valid UTF-8 without control characters, numbers of
-// 6 or more digits (also when written in groups joined by single '.', ' ' or '-'), doubled or
-// edge spaces, and fits maxChars; a Retry-After is never negative and a plain number reads as
-// itself.
+// quoting the body); a sanitised message is valid UTF-8 without control characters, invisible
+// code points (U+200B..U+200D, U+2060, U+FEFF), full-width digits, numbers of 6 or more digits
+// (also when written in groups joined by single '.', ' ', '-', '/', '_' or ','), doubled or
+// edge spaces, and fits maxChars; redactSecrets leaves no secret behind; a Retry-After is never
+// negative and a plain number reads as itself.
 #include "fuzz_support.h"
 #include "json_reply.h"
 
@@ -24,8 +25,9 @@ bool isDigit(char c)
     return c >= '0' && c <= '9';
 }
 
-// Digits in the longest number of `text` whose digit groups are joined by single '.', ' ' or '-'
-// ("9710.41.33219" holds 11): the forms sanitizeBankMessage must mask from 6 digits on.
+// Digits in the longest number of `text` whose digit groups are joined by single '.', ' ', '-',
+// '/', '_' or ',' ("9710.41.33219" holds 11): the forms sanitizeBankMessage must mask from 6
+// digits on.
 std::size_t longestJoinedNumber(std::string_view text)
 {
     std::size_t longest = 0;
@@ -34,8 +36,9 @@ std::size_t longestJoinedNumber(std::string_view text)
         const char c = text[i];
         if (isDigit(c)) {
             longest = std::max(longest, ++digits);
-        } else if (!(digits > 0 && (c == '.' || c == ' ' || c == '-') && i + 1 < text.size() &&
-                     isDigit(text[i + 1]))) {
+        } else if (!(digits > 0 &&
+                     (c == '.' || c == ' ' || c == '-' || c == '/' || c == '_' || c == ',') &&
+                     i + 1 < text.size() && isDigit(text[i + 1]))) {
             digits = 0;
         }
     }
@@ -54,6 +57,16 @@ void checkSanitized(std::string_view input, std::size_t maxChars)
         check(u >= 0x20 && u != 0x7F, "sanitizeBankMessage kept a control character", clean);
     }
     check(clean.find("  ") == std::string::npos, "sanitizeBankMessage kept a double space", clean);
+    for (const char* hidden :
+         {"\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D", "\xE2\x81\xA0", "\xEF\xBB\xBF"})
+        check(clean.find(hidden) == std::string::npos,
+              "sanitizeBankMessage kept an invisible character", clean);
+    for (std::size_t i = 0; i + 2 < clean.size(); ++i)
+        check(!(static_cast<unsigned char>(clean[i]) == 0xEF &&
+                static_cast<unsigned char>(clean[i + 1]) == 0xBC &&
+                static_cast<unsigned char>(clean[i + 2]) >= 0x90 &&
+                static_cast<unsigned char>(clean[i + 2]) <= 0x99),
+              "sanitizeBankMessage kept a full-width digit", clean);
     check(clean.empty() || (clean.front() != ' ' && clean.back() != ' '),
           "sanitizeBankMessage kept an edge space", clean);
     if (fuzz::codePoints(clean) < maxChars && clean.find("...") == std::string::npos)
@@ -84,6 +97,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
 
     checkSanitized(input, maxChars);
+
+    // A secret taken from the input itself (its middle third) never survives redaction.
+    if (input.size() >= 3 * kMinRedactedLength) {
+        const std::string secret(input.substr(input.size() / 3, input.size() / 3));
+        const std::string redacted = redactSecrets(input, {secret});
+        check(redacted.find(secret) == std::string::npos || secret.find('*') != std::string::npos,
+              "redactSecrets left the secret", redacted);
+    }
 
     // Contiguous digits only: the status code itself may precede a short number of the reason
     // ("503 12"), which is no account number.

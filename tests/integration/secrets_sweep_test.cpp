@@ -278,5 +278,69 @@ TEST_F(SecretsSweep, NoSecretTokenNationalIdOrAccountNumberLeaks)
     EXPECT_EQ(savedTokens.size(), 1u) << "expired tokens are kept in the state files, or none is";
 }
 
+// A bank that quotes the request in its error replies: the login service echoes the client
+// secret (plain and as Basic credentials), the API the bearer token, the customer id, an account
+// number and the secret. None of it may reach a topic, a log line or a state file.
+TEST_F(SecretsSweep, ABankThatEchoesTheSecretAndTheTokenLeaksNeither)
+{
+    DaemonConfigOptions options = configOptions();
+    options.interval = "1s";
+    const DaemonConfig& config = writeConfig(options);
+    AllTopics everything(broker_.uri());
+    MqttProbe& live = probe();
+    ChildProcess& daemon = startDaemon(config, {"--log-level=debug"});
+    auto waitState = [&](const std::string& state, std::size_t mark, const std::string& when) {
+        ASSERT_TRUE(live.waitFor(topic::kSourceStatus, stateIs(state), kPollTimeout, mark))
+            << "no " << state << " status " << when;
+    };
+    ASSERT_NO_FATAL_FAILURE(waitState("ok", 0, "at start"));
+    for (const std::string target : {"api", "token"}) {
+        const std::size_t mark = live.size();
+        sim_.fault("echo", target, 1);
+        if (target == "token")
+            sim_.expireTokens();
+        ASSERT_NO_FATAL_FAILURE(waitState("error", mark, "with the " + target + " echoing"));
+        ASSERT_NO_FATAL_FAILURE(waitState("ok", live.size(), "after the " + target + " echo"));
+    }
+    ASSERT_EQ(terminate(daemon), 0);
+    // The echo did reach the daemon: its status named the bank's words, redacted.
+    EXPECT_NE(daemon.text(Stream::Err).find("token *** of customer *** may not read ***"),
+              std::string::npos)
+        << daemon.text(Stream::Err);
+
+    std::vector<Needle> needles{
+        {"the client secret", sim::kClientSecret},
+        {"the URL-encoded client secret", percentEncode(sim::kClientSecret), true},
+        {"the Basic credentials",
+         base64(percentEncode(sim::kClientId) + ":" + percentEncode(sim::kClientSecret))},
+        {"the customer id", sim::kCustomerId},
+        {"account number " + sim::kLommepenger, sim::kLommepenger},
+    };
+    const auto tokens = sim_.issuedTokens();
+    ASSERT_GE(tokens.size(), 2u);
+    for (const auto& token : tokens)
+        needles.push_back({"access token " + token.substr(0, 6) + "...", token});
+    const std::optional<std::string> recorded = everything.text();
+    ASSERT_TRUE(recorded) << "the record of # may be partial";
+    std::vector<StateFile> files;
+    collectFiles(config.stateDir(), files);
+    std::vector<std::pair<std::string, std::string>> places{
+        {"the daemon's stdout", daemon.text(Stream::Out)},
+        {"the daemon's stderr", daemon.text(Stream::Err)},
+        {"MQTT (topics and payloads)", *recorded},
+    };
+    for (const auto& file : files)
+        places.emplace_back(file.path, file.content);
+    for (const auto& [where, text] : places) {
+        for (const auto& needle : needles) {
+            // The current token is kept in the state by design (see the sweep above).
+            const bool stateFile = where.rfind(config.stateDir(), 0) == 0;
+            if (stateFile && needle.what.rfind("access token", 0) == 0)
+                continue;
+            EXPECT_FALSE(found(text, needle)) << needle.what << " in " << where;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace bank2mqtt::itest

@@ -4,9 +4,12 @@
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/RandomStream.h>
 #include <Poco/String.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace bank2mqtt::sim {
@@ -194,7 +197,31 @@ SimResponse accountsResponse(SimState& state, const SimulatorOptions& options,
                                  "\"traceId\":null}");
 }
 
-template <typename Normal> SimResponse withFault(SimState& state, FaultTarget target, Normal normal)
+// An error reply from a careless bank that quotes what it was sent: the client secret (plain and
+// as the Authorization header), the bearer token and the customer id. For tests that prove
+// none of it reaches a status topic, a log line or a state file.
+SimResponse echoResponse(const SimulatorOptions& options, const SimRequest& request,
+                         FaultTarget target)
+{
+    if (target == FaultTarget::Token) {
+        return jsonResponse(400, "{\"error\":\"invalid_request\",\"error_description\":" +
+                                     jsonString("secret " + options.clientSecret + " in " +
+                                                request.authorization + " for " + options.clientId +
+                                                " is not accepted") +
+                                     "}");
+    }
+    std::string token = request.authorization;
+    if (token.rfind("Bearer ", 0) == 0) {
+        token = token.substr(7);
+    }
+    return jsonResponse(400, v1Error(1, "token " + token + " of customer " + options.customerId +
+                                            " may not read 97104133219 (secret " +
+                                            options.clientSecret + ")"));
+}
+
+template <typename Normal>
+SimResponse withFault(SimState& state, const SimulatorOptions& options, const SimRequest& request,
+                      FaultTarget target, Normal normal)
 {
     const std::optional<Fault> fault = state.takeFault(target);
     if (!fault) {
@@ -243,6 +270,24 @@ template <typename Normal> SimResponse withFault(SimState& state, FaultTarget ta
     case FaultMode::InvalidClient:
         // What Sbanken said to a client id or secret it did not accept.
         return jsonResponse(400, "{\"error\":\"invalid_client\"}");
+    case FaultMode::Drip: {
+        SimResponse response = normal();
+        response.dripMs = std::max(1L, fault->delayMs);
+        return response;
+    }
+    case FaultMode::Echo:
+        return echoResponse(options, request, target);
+    case FaultMode::TemporarilyUnavailable:
+        return jsonResponse(400, "{\"error\":\"temporarily_unavailable\",\"error_description\":"
+                                 "\"The service is down for maintenance\"}");
+    case FaultMode::Firewall403: {
+        SimResponse response;
+        response.status = 403;
+        response.contentType = "text/html; charset=utf-8";
+        response.body = "<html><head><title>Request Rejected</title></head><body>The requested "
+                        "URL was rejected. Please consult with your administrator.</body></html>";
+        return response;
+    }
     }
     return normal();
 }
@@ -264,10 +309,47 @@ public:
                          (simResponse.noReply ? std::string("no reply")
                                               : std::to_string(simResponse.status)));
         }
-        sendResponse(simResponse, response);
+        if (simResponse.dripMs > 0) {
+            drip(simResponse, request, response);
+        } else {
+            sendResponse(simResponse, response);
+        }
     }
 
 private:
+    // Writes the reply straight to the connection, one byte at a time, so that every single read
+    // of the client gets data long before any per-read timeout: only a deadline for the whole
+    // request ends it. Stops when the client hangs up or the simulator shuts down.
+    void drip(const SimResponse& reply, Poco::Net::HTTPServerRequest& request,
+              Poco::Net::HTTPServerResponse& response)
+    {
+        std::string wire = "HTTP/1.1 " + std::to_string(reply.status) + " " +
+                           Poco::Net::HTTPResponse::getReasonForStatus(
+                               static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status)) +
+                           "\r\n";
+        for (const auto& [name, value] : reply.headers) {
+            wire += name + ": " + value + "\r\n";
+        }
+        if (!reply.contentType.empty()) {
+            wire += "Content-Type: " + reply.contentType + "\r\n";
+        }
+        wire += "Content-Length: " + std::to_string(reply.body.size()) +
+                "\r\nConnection: close\r\n\r\n" + reply.body;
+        response.setKeepAlive(false);  // the server closes the connection afterwards
+        Poco::Net::StreamSocket& socket =
+            static_cast<Poco::Net::HTTPServerRequestImpl&>(request).socket();
+        try {
+            for (char byte : wire) {
+                if (!state_.delayUnlessShuttingDown(reply.dripMs)) {
+                    return;
+                }
+                socket.sendBytes(&byte, 1);
+            }
+        } catch (const Poco::Exception&) {
+            // The client gave up, as it should at its deadline.
+        }
+    }
+
     SimState& state_;
     const SimulatorOptions& options_;
 };
@@ -280,14 +362,14 @@ SimResponse respondToApi(SimState& state, const SimulatorOptions& options,
     const std::string path = normalizePath(request.path);
     if (path == kTokenPath) {
         state.countTokenRequest();
-        return withFault(state, FaultTarget::Token,
+        return withFault(state, options, request, FaultTarget::Token,
                          [&] { return tokenResponse(state, options, request); });
     }
     for (const auto& [prefix, version] : {std::pair{kV1Prefix, 1}, std::pair{kV2Prefix, 2}}) {
         if (hasPrefix(path, prefix)) {
             state.countAccountRequest();
             const std::string rest = request.path.substr(prefix.size());
-            return withFault(state, FaultTarget::Api, [&, v = version] {
+            return withFault(state, options, request, FaultTarget::Api, [&, v = version] {
                 return accountsResponse(state, options, request, v, rest);
             });
         }

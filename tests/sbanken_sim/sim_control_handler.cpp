@@ -93,7 +93,8 @@ SimResponse setFault(SimState& state, const Params& params)
     const auto mode = params.count("mode") ? parseFaultMode(params.at("mode")) : std::nullopt;
     if (!mode) {
         return error(400, "mode must be one of none, 503, 401, 429, html, truncated, slow, "
-                          "iserror, empty, invalid_client");
+                          "iserror, empty, invalid_client, drip, echo, "
+                          "temporarily_unavailable, firewall403");
     }
     fault.mode = *mode;
     const std::string target = params.count("target") ? params.at("target") : "api";

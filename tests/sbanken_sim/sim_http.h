@@ -29,6 +29,9 @@ struct SimResponse {
     std::vector<std::pair<std::string, std::string>> headers;
     /// Send nothing and let the connection close (a slow reply cut short by shutdown).
     bool noReply = false;
+    /// > 0: the whole reply, status line included, is sent one byte every dripMs milliseconds
+    /// and the connection is then closed (see ApiRequestHandler).
+    long dripMs = 0;
 };
 
 inline constexpr const char* kJsonType = "application/json; charset=utf-8";

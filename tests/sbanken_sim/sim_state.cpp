@@ -14,11 +14,20 @@ namespace {
 const std::vector<std::pair<FaultMode, std::string>>& faultModeNames()
 {
     static const std::vector<std::pair<FaultMode, std::string>> names = {
-        {FaultMode::None, "none"},   {FaultMode::Http503, "503"},
-        {FaultMode::Http401, "401"}, {FaultMode::Http429, "429"},
-        {FaultMode::Html, "html"},   {FaultMode::Truncated, "truncated"},
-        {FaultMode::Slow, "slow"},   {FaultMode::IsError, "iserror"},
-        {FaultMode::Empty, "empty"}, {FaultMode::InvalidClient, "invalid_client"},
+        {FaultMode::None, "none"},
+        {FaultMode::Http503, "503"},
+        {FaultMode::Http401, "401"},
+        {FaultMode::Http429, "429"},
+        {FaultMode::Html, "html"},
+        {FaultMode::Truncated, "truncated"},
+        {FaultMode::Slow, "slow"},
+        {FaultMode::IsError, "iserror"},
+        {FaultMode::Empty, "empty"},
+        {FaultMode::InvalidClient, "invalid_client"},
+        {FaultMode::Drip, "drip"},
+        {FaultMode::Echo, "echo"},
+        {FaultMode::TemporarilyUnavailable, "temporarily_unavailable"},
+        {FaultMode::Firewall403, "firewall403"},
     };
     return names;
 }

@@ -39,7 +39,11 @@ enum class FaultMode {
     Slow,
     IsError,
     Empty,
-    InvalidClient
+    InvalidClient,
+    Drip,  ///< the normal reply, one byte every delayMs (a bank that is alive but crawls)
+    Echo,  ///< 400 whose error text echoes the client secret, the bearer token and the customer id
+    TemporarilyUnavailable,  ///< 400 {"error":"temporarily_unavailable"} (OAuth: try later)
+    Firewall403              ///< 403 with a web application firewall's HTML page
 };
 /// Which endpoint a fault hits: the account API paths or the token endpoint.
 enum class FaultTarget { Api, Token };
@@ -48,7 +52,7 @@ struct Fault {
     FaultMode mode = FaultMode::None;
     FaultTarget target = FaultTarget::Api;
     int remaining = 0;     ///< >0: this many more matching requests, then cleared; 0: until cleared
-    long delayMs = 30000;  ///< Slow only
+    long delayMs = 30000;  ///< Slow: the wait before the reply; Drip: the gap between bytes
 };
 
 /// "none", "503", ..., "empty" <-> FaultMode; nullopt for an unknown name.

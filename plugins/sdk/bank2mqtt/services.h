@@ -39,8 +39,10 @@ struct HttpRequest {
     std::string url;
     std::vector<HttpHeader> headers;
     std::string body;
-    /// Deadline of each network step (connect, send, each receive), enforced by the host and
-    /// capped at the source's `timeout =`.
+    /// Deadline of the whole request, measured on the monotonic clock from send(): connect, TLS
+    /// handshake, sending, and the entire reply (headers and body), however slowly the bank
+    /// sends it. Enforced by the host and capped at the source's `timeout =`; past it send()
+    /// returns TransportError::Timeout.
     std::chrono::milliseconds timeout{std::chrono::seconds(20)};
 };
 
@@ -48,11 +50,11 @@ struct HttpRequest {
 enum class TransportError {
     None,
     ConnectFailed,  ///< refused, unreachable, DNS failure
-    Timeout,        ///< no complete reply within HttpRequest::timeout
+    Timeout,        ///< no complete reply within HttpRequest::timeout (the whole request)
     TlsFailed,      ///< handshake failed, certificate not trusted, wrong host name
     BadUrl,         ///< URL malformed or refused by the host's scheme rule
     Aborted,        ///< the host is shutting down
-    Other,
+    Other,  ///< e.g. a reply larger than the host's limit ("the reply was larger than 4 MB")
 };
 
 struct HttpResponse {

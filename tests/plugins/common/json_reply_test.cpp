@@ -84,6 +84,43 @@ TEST(SanitizeBankMessage, MasksNumbersWrittenInGroups)
     EXPECT_EQ(sanitizeBankMessage("sperret fra 01.01.2024 kl 12"), "sperret fra *** kl 12");
 }
 
+TEST(SanitizeBankMessage, MasksNumbersJoinedBySlashesUnderscoresAndCommas)
+{
+    EXPECT_EQ(sanitizeBankMessage("account 9710/41/33219 is closed"), "account *** is closed");
+    EXPECT_EQ(sanitizeBankMessage("account 9710_41_33219 is closed"), "account *** is closed");
+    EXPECT_EQ(sanitizeBankMessage("account 9710,41,33219 is closed"), "account *** is closed");
+    EXPECT_EQ(sanitizeBankMessage("page 1/2, retry in 2,5 s"), "page 1/2, retry in 2,5 s");
+}
+
+TEST(SanitizeBankMessage, MasksDigitsHiddenByInvisibleOrFullWidthCharacters)
+{
+    // U+200B, U+200C, U+200D, U+2060 and U+FEFF between the digits.
+    EXPECT_EQ(sanitizeBankMessage("id 9\xE2\x80\x8B"
+                                  "7\xE2\x80\x8C"
+                                  "1\xE2\x80\x8D"
+                                  "0\xE2\x81\xA0"
+                                  "41\xEF\xBB\xBF"
+                                  "33219 end"),
+              "id *** end");
+    // U+FF19 U+FF17 U+FF11 U+FF10 ... : full-width digits.
+    EXPECT_EQ(sanitizeBankMessage("id \xEF\xBC\x99\xEF\xBC\x97\xEF\xBC\x91\xEF\xBC\x90"
+                                  "41\xEF\xBC\x93\xEF\xBC\x93\xEF\xBC\x92\xEF\xBC\x91"
+                                  "\xEF\xBC\x99 end"),
+              "id *** end");
+    EXPECT_EQ(sanitizeBankMessage("\xEF\xBC\x95\xEF\xBC\x90\xEF\xBC\x93 error"), "503 error");
+    EXPECT_EQ(sanitizeBankMessage("a\xE2\x80\x8B"
+                                  "b"),
+              "ab");
+}
+
+TEST(RedactSecrets, ReplacesEveryOccurrenceLongestFirst)
+{
+    EXPECT_EQ(redactSecrets("Bearer abcdef and abcdef", {"abcdef", "Bearer abcdef"}),
+              "*** and ***");
+    EXPECT_EQ(redactSecrets("pin 123 stays", {"123"}), "pin 123 stays");  // too short to redact
+    EXPECT_EQ(redactSecrets("nothing", {}), "nothing");
+}
+
 TEST(SanitizeBankMessage, JudgesNumbersAsTheyWillBeShown)
 {
     // Whitespace collapses to one space, so a stretch of it joins groups like one space does.
@@ -169,6 +206,11 @@ TEST(DescribeTransportError, NamesWhatWentWrongInPlainWords)
     EXPECT_EQ(describeTransportError(r, std::chrono::seconds(20)),
               "the secure connection to the bank failed (TLS certificate or handshake): "
               "certificate verify failed");
+    // The bank was reached; its reply was refused. Not "could not reach the bank".
+    r.transportError = TransportError::Other;
+    r.errorText = "the reply was larger than 4 MB";
+    EXPECT_EQ(describeTransportError(r, std::chrono::seconds(20)),
+              "the request to the bank failed: the reply was larger than 4 MB");
 }
 
 }  // namespace

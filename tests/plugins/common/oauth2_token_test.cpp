@@ -56,6 +56,30 @@ TEST(ParseTokenResponse, RefusesMalformedReplies)
               "the reply is not valid JSON (it may have been cut off)");
 }
 
+TEST(ClassifyTokenFailure, OnlyTheBanksExplicitRejectionOfTheClientNeedsAPerson)
+{
+    for (const char* code : {"invalid_client", "unauthorized_client", "invalid_grant"}) {
+        EXPECT_EQ(classifyTokenFailure(code, 400), TokenFailure::ClientRejected) << code;
+        EXPECT_EQ(classifyTokenFailure(code, 401), TokenFailure::ClientRejected) << code;
+    }
+    // 401 with any OAuth error is the answer to the client's own authentication.
+    EXPECT_EQ(classifyTokenFailure("access_denied", 401), TokenFailure::ClientRejected);
+}
+
+TEST(ClassifyTokenFailure, ALoginServiceThatIsDownOrBehindAFirewallIsTriedAgain)
+{
+    EXPECT_EQ(classifyTokenFailure("temporarily_unavailable", 400), TokenFailure::TryLater);
+    EXPECT_EQ(classifyTokenFailure("temporarily_unavailable", 503), TokenFailure::TryLater);
+    EXPECT_EQ(classifyTokenFailure("server_error", 400), TokenFailure::TryLater);
+    EXPECT_EQ(classifyTokenFailure("server_error", 500), TokenFailure::TryLater);
+    EXPECT_EQ(classifyTokenFailure("", 403), TokenFailure::TryLater);  // a web firewall's page
+    EXPECT_EQ(classifyTokenFailure("", 401), TokenFailure::TryLater);  // no OAuth answer at all
+    EXPECT_EQ(classifyTokenFailure("", 502), TokenFailure::TryLater);
+    EXPECT_EQ(classifyTokenFailure("invalid_scope", 400), TokenFailure::TryLater);
+    EXPECT_EQ(classifyTokenFailure("", 429), TokenFailure::SlowDown);
+    EXPECT_EQ(classifyTokenFailure("slow_down", 400), TokenFailure::SlowDown);
+}
+
 TEST(TokenCache, RefreshMarginIsSixtySecondsOrATenthOfTheLifetime)
 {
     EXPECT_EQ(TokenCache::refreshMargin(3600s), 60s);
