@@ -173,12 +173,14 @@ int App::runOnce()
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
     const auto results = loop.pollAllOnce();
     publisher.publishOffline();
+    constexpr auto flushTimeout = std::chrono::seconds(10);
     const bool delivered =
-        mqtt.flush(std::chrono::seconds(10)) && publisher.allDelivered() && mqtt.isConnected();
+        mqtt.flush(flushTimeout) && publisher.allDelivered() && mqtt.isConnected();
+    // Asked before disconnect(), which forgets what was pending.
+    const std::string failure = delivered ? std::string() : mqtt.deliveryFailure(flushTimeout);
     mqtt.disconnect(std::chrono::seconds(2));
     if (!delivered) {
-        log.error("the connection to the MQTT broker at " + config_->mqtt.uri +
-                  " was lost before every message was delivered");
+        log.error(failure);
         return exitcode::kUnavailable;
     }
     return exitCodeFor(results);
