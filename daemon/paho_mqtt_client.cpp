@@ -14,6 +14,15 @@ namespace bank2mqtt {
 namespace {
 
 constexpr auto kMaxBackoff = std::chrono::seconds(60);
+// Two clients with one client id take each other over: the broker closes the older connection
+// as soon as the newer one connects. MQTT 3.1.1 gives no reason (the socket just closes), so the
+// pattern is what tells: this many losses in a row, each within kShortLived of connecting.
+constexpr int kTakeoverLosses = 3;
+constexpr auto kShortLived = std::chrono::seconds(10);
+// Then reconnect only after a wait that doubles up to kMaxTakeoverWait, so that the pair swaps
+// the connection a few times an hour instead of every second.
+constexpr auto kFirstTakeoverWait = std::chrono::seconds(5);
+constexpr auto kMaxTakeoverWait = std::chrono::seconds(300);
 
 }  // namespace
 
@@ -147,6 +156,8 @@ bool PahoMqttClient::connect(std::chrono::milliseconds timeout, std::string& err
             // (without holding mutex_) gives the true state either way.
             connected_ = client_->is_connected();
             ok = true;
+            std::lock_guard<std::mutex> lock(mutex_);
+            connectedAt_ = std::chrono::steady_clock::now();
         } else {
             error = "no answer from the MQTT broker at " + options_.uri + " within " +
                     std::to_string(timeout.count() / 1000) + " s";
@@ -169,12 +180,17 @@ void PahoMqttClient::keepConnected()
 // Sleeps on a condition variable while connected (no periodic wake-ups); after a loss, tries
 // again after 1, 2, 4 ... 60 s until connected or stopped. A failure is logged when it differs
 // from the last one logged (the caller logs the result of its own connect()), so a broker that
-// stays down or keeps refusing costs one line, not one per attempt. Lock order: mutex_ is never
-// held while calling into Paho, because Paho holds its own lock while it runs our callbacks.
+// stays down or keeps refusing costs one line, not one per attempt. Connections that keep
+// ending soon after they began are a takeover loop (see kTakeoverLosses): said once, and
+// reconnects wait. Lock order: mutex_ is never held while calling into Paho, because Paho
+// holds its own lock while it runs our callbacks.
 void PahoMqttClient::reconnectLoop()
 {
     NamedLogger log("mqtt");
     std::chrono::seconds backoff(1);
+    int shortLived = 0;                    // losses in a row, each soon after its connect
+    std::chrono::seconds takeoverWait(0);  // > 0 once a takeover loop was seen
+    bool takeoverSaid = false;             // said once, until a connection holds for long
     std::unique_lock<std::mutex> lock(mutex_);
     std::string logged = lastError_;
     while (!stopping_) {
@@ -182,10 +198,40 @@ void PahoMqttClient::reconnectLoop()
             backoff = std::chrono::seconds(1);
             logged.clear();
             wake_.wait(lock, [this] { return stopping_ || !connected_; });
-            if (!stopping_)
-                log.warning("lost the connection to the MQTT broker at " + options_.uri +
-                            "; reconnecting, retained topics are republished once connected");
             continue;
+        }
+        if (connectedAt_) {
+            // A connection made by connect() has ended (it may never have been seen as up).
+            const auto lasted = std::chrono::steady_clock::now() - *connectedAt_;
+            connectedAt_.reset();
+            if (lasted >= 2 * kMaxTakeoverWait)
+                takeoverSaid = false;
+            // A twin that waits as we do holds its connection for about our wait: only one that
+            // outlived two of our waits shows that the loop has ended.
+            if (lasted >=
+                std::max<std::chrono::steady_clock::duration>(kShortLived, 2 * takeoverWait)) {
+                shortLived = 0;
+                takeoverWait = std::chrono::seconds(0);
+            } else {
+                ++shortLived;
+            }
+            if (shortLived < kTakeoverLosses) {
+                if (shortLived <= 1)
+                    log.warning("lost the connection to the MQTT broker at " + options_.uri +
+                                "; reconnecting, retained topics are republished once "
+                                "connected");
+            } else {
+                if (takeoverWait.count() == 0) {
+                    takeoverWait = kFirstTakeoverWait;
+                    if (!takeoverSaid)
+                        log.warning(takeoverSentence());
+                    takeoverSaid = true;
+                } else {
+                    takeoverWait = std::min(takeoverWait * 2, kMaxTakeoverWait);
+                }
+                wake_.wait_for(lock, takeoverWait, [this] { return stopping_.load(); });
+                continue;
+            }
         }
         lock.unlock();
         std::string error;
@@ -201,6 +247,18 @@ void PahoMqttClient::reconnectLoop()
         wake_.wait_for(lock, backoff, [this] { return stopping_.load(); });
         backoff = std::min(backoff * 2, kMaxBackoff);
     }
+}
+
+std::string PahoMqttClient::takeoverSentence() const
+{
+    return "the MQTT broker at " + options_.uri + " closed this connection " +
+           std::to_string(kTakeoverLosses) + " times in a row within " +
+           std::to_string(kShortLived.count()) +
+           " s of connecting: another MQTT client uses the same client id \"" + options_.clientId +
+           "\", and each connect takes the other's over; give every instance its own [mqtt] "
+           "client_id. Reconnecting after " +
+           std::to_string(kFirstTakeoverWait.count()) + " s, doubling up to " +
+           std::to_string(kMaxTakeoverWait.count()) + " s";
 }
 
 bool PahoMqttClient::isConnected() const

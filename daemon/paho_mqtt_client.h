@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -48,6 +49,7 @@ private:
     void onConnected();
     void silenceCallbacks();
     void stopHandlers();
+    std::string takeoverSentence() const;
 
     Options options_;
     std::unique_ptr<mqtt::async_client> client_;
@@ -58,6 +60,8 @@ private:
     std::condition_variable wake_;
     std::set<std::string> subscriptions_;
     std::string lastError_;  // the last connect() failure, "" after a success; under mutex_
+    // When connect() last succeeded, until reconnectLoop() sees that connection end; mutex_.
+    std::optional<std::chrono::steady_clock::time_point> connectedAt_;
     std::atomic<bool> stopping_{false};
     std::mutex handlerMutex_;             // held while a handler runs and while stopping_ is set
     std::atomic<bool> connected_{false};  // set by Paho's callbacks; read without Paho's lock
