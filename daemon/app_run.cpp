@@ -237,8 +237,11 @@ int App::runDaemon()
     sigaddset(&signals, SIGQUIT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     // There is no configuration reload yet: a stray SIGHUP (a closed terminal, a habit) must not
-    // end the daemon, which systemd would count as a clean stop and not restart.
-    std::signal(SIGHUP, SIG_IGN);
+    // end the daemon, which systemd would count as a clean stop and not restart. Nothing uses
+    // SIGUSR1, SIGUSR2 or SIGALRM either, and a peer that closes a socket must give an error
+    // return, not SIGPIPE: by default each of them ends the process without a word.
+    for (const int ignored : {SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE})
+        std::signal(ignored, SIG_IGN);
 
     loadSources(true);
     NamedLogger log("bank2mqtt");

@@ -14,6 +14,8 @@ namespace bank2mqtt {
 namespace {
 
 constexpr auto kMaxBackoff = std::chrono::seconds(60);
+constexpr int kMaxOutstanding = 65535;  // QoS 1 message ids of one connection
+
 // Two clients with one client id take each other over: the broker closes the older connection
 // as soon as the newer one connects. MQTT 3.1.1 gives no reason (the socket just closes), so the
 // pattern is what tells: this many losses in a row, each within kShortLived of connecting.
@@ -28,7 +30,12 @@ constexpr auto kMaxTakeoverWait = std::chrono::seconds(300);
 
 PahoMqttClient::PahoMqttClient(Options options) : options_(std::move(options))
 {
-    client_ = std::make_unique<mqtt::async_client>(options_.uri, options_.clientId);
+    // Paho refuses a publish once 100 are queued unsent (its default), which one poll of a
+    // source with a few hundred accounts exceeds in a burst. QoS 1 message ids (65535) bound
+    // what can be outstanding anyway, so queue up to that; publish() counts any refusal.
+    mqtt::create_options create;
+    create.set_max_buffered_messages(kMaxOutstanding);
+    client_ = std::make_unique<mqtt::async_client>(options_.uri, options_.clientId, create);
     client_->set_connected_handler([this](const std::string&) { onConnected(); });
     client_->set_connection_lost_handler([this](const std::string&) {
         connected_ = false;
@@ -272,8 +279,13 @@ bool PahoMqttClient::publish(const std::string& topic, const std::string& payloa
         return false;
     try {
         client_->publish(topic, payload.data(), payload.size(), 1, retain);
+        ++published_;
         return true;
-    } catch (const mqtt::exception&) {
+    } catch (const mqtt::exception& e) {
+        // Besides a connection that just dropped: Paho's limits (no free message id when
+        // 65535 are unacknowledged, a full buffer). Counted so that --once can say so.
+        ++refused_;
+        refusal_ = e.get_return_code();
         return false;
     }
 }
@@ -306,6 +318,26 @@ bool PahoMqttClient::flush(std::chrono::milliseconds timeout)
         return false;
     }
     return true;
+}
+
+std::string PahoMqttClient::deliveryFailure(std::chrono::milliseconds timeout) const
+{
+    if (!connected_)
+        return "the connection to the MQTT broker at " + options_.uri +
+               " was lost before every message was delivered";
+    if (refused_ > 0)
+        return "the MQTT client refused " + std::to_string(refused_.load()) + " of " +
+               std::to_string(published_ + refused_) + " messages while connected to " +
+               options_.uri + " (" + mqtt::exception::error_str(refusal_) + ")";
+    std::size_t pending = 0;
+    try {
+        pending = client_->get_pending_delivery_tokens().size();
+    } catch (const mqtt::exception&) {
+    }
+    return "the MQTT broker at " + options_.uri + " did not acknowledge " +
+           std::to_string(pending) + " of " + std::to_string(published_.load()) +
+           " messages within " + std::to_string(timeout.count() / 1000) +
+           " s; the connection is up, so the broker is overloaded or slow";
 }
 
 void PahoMqttClient::disconnect(std::chrono::milliseconds timeout)
