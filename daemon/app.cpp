@@ -11,6 +11,7 @@
 #include "plugin_loader.h"
 #include "published_topics.h"
 #include "source_host.h"
+#include "state_dir_lock.h"
 #include "system_clock.h"
 
 #include <Poco/File.h>
@@ -160,17 +161,33 @@ void App::loadSources(bool persistentState)
     auto stateHealth = std::make_shared<StateDirHealth>();
     if (persistentState) {
         stateDir = config_->daemon.stateDir;
+        bool usable = true;
         try {
             createPrivateDirectory(stateDir);
         } catch (const Poco::Exception& e) {
+            usable = false;
             log.warning("state_dir " + stateDir + " cannot be created (" + e.message() +
                         "); tokens and account ids are kept in memory only");
             stateHealth->directoryUnusable();  // the state files' failures are this one
+        }
+        // Before any state file is read: two daemons on one state_dir would overwrite each
+        // other's tokens and published topics. Configuration error (78): each instance needs
+        // its own state_dir, and systemd must not restart into the same refusal.
+        if (usable) {
+            stateLock_ = std::make_unique<StateDirLock>(stateDir);
+            if (stateLock_->outcome() == StateDirLock::Outcome::Busy)
+                throw ConfigError(stateLock_->busyMessage(stateDir));
+            if (stateLock_->outcome() == StateDirLock::Outcome::Unavailable)
+                log.warning("cannot lock state_dir " + stateDir + " (" + stateLock_->path() + ": " +
+                            stateLock_->error() +
+                            "); another instance using it would go unnoticed");
         }
     }
     log_ = std::make_unique<NamedLogger>("bank2mqtt");
     daemonState_ = std::make_unique<FileStateStore>(
         stateDir.empty() ? std::string() : stateDir + "/bank2mqtt.json", *log_, stateHealth);
+    // No prefix filter: topics under an earlier base_topic or discovery_prefix must stay in the
+    // registry so that they are cleared after such a change (unsafe topics are still dropped).
     published_ = std::make_unique<PublishedTopics>(*daemonState_);
     installationKey_ = std::make_unique<InstallationKey>(*daemonState_);
 

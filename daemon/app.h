@@ -29,6 +29,7 @@ class Publisher;
 class Scheduler;
 class SourceHost;
 class SourcePoller;
+class StateDirLock;
 
 class App : public Poco::Util::ServerApplication {
 public:
@@ -72,6 +73,7 @@ private:
     std::unique_ptr<Config> config_;
     std::vector<std::unique_ptr<SourceHost>> sources_;
     std::unique_ptr<NamedLogger> log_;
+    std::unique_ptr<StateDirLock> stateLock_;      // held while state_dir is ours
     std::unique_ptr<FileStateStore> daemonState_;  // <state_dir>/bank2mqtt.json
     std::unique_ptr<PublishedTopics> published_;
     std::unique_ptr<InstallationKey> installationKey_;

@@ -14,9 +14,11 @@
 #include "poll_loop.h"
 #include "published_topics.h"
 #include "publisher.h"
+#include "retained_set.h"
 #include "scheduler.h"
 #include "source_host.h"
 #include "source_poller.h"
+#include "topic_layout.h"
 
 #include <atomic>
 #include <cctype>
@@ -69,7 +71,7 @@ PahoMqttClient::Options mqttOptions(const MqttSettings& m)
     o.keyFile = m.keyFile;
     o.insecure = m.insecure;
     o.keepAlive = m.keepAlive;
-    o.willTopic = m.baseTopic + "/status";
+    o.willTopic = TopicLayout(m.baseTopic, m.discoveryPrefix).bridgeStatus();
     o.willPayload = "offline";
     return o;
 }
@@ -156,7 +158,7 @@ int App::runOnce()
     loadSources(true);
     NamedLogger log("bank2mqtt");
     PahoMqttClient mqtt(mqttOptions(config_->mqtt));
-    Publisher publisher(mqtt, config_->mqtt.baseTopic);
+    Publisher publisher(mqtt, config_->mqtt.baseTopic, config_->mqtt.discoveryPrefix);
     std::string error;
     if (!mqtt.connect(std::chrono::seconds(10), error)) {
         log.error(error);
@@ -192,9 +194,9 @@ std::vector<std::unique_ptr<SourcePoller>> App::makePollers(Publisher& publisher
     std::vector<std::unique_ptr<SourcePoller>> pollers;
     for (auto& s : sources_) {
         scheduler.add(s->settings().id, s->settings().interval, clock_->monotonicNow());
-        pollers.push_back(std::make_unique<SourcePoller>(planFor(s->settings(), config_->mqtt),
-                                                         s->source(), *clock_, s->log(),
-                                                         s->hostState(), publisher, *published_));
+        pollers.push_back(std::make_unique<SourcePoller>(
+            planFor(s->settings(), config_->mqtt), *installationKey_, s->source(), *clock_,
+            s->log(), s->hostState(), publisher, *published_));
     }
     return pollers;
 }
@@ -208,21 +210,15 @@ void App::publishBridge(Publisher& publisher)
         ids.push_back(s->settings().id);
     }
     std::map<std::string, std::set<std::string>> bridge;
-    std::vector<DiscoveryMessage> messages;
+    std::vector<RetainedMessage> messages;
     if (auto discovery = discoveryFor(config_->mqtt))
-        messages = bridgeDiscovery(*discovery, ids);
+        for (auto& message : bridgeDiscovery(*discovery, ids))
+            messages.emplace_back(std::move(message.topic), std::move(message.payload));
     for (const auto& message : messages)
-        bridge["bridge"].insert(message.topic);
-    // Clear first: an entity must be gone from Home Assistant before its new form arrives.
-    auto gone = published_->replace("", bridge);
-    auto removed = published_->dropOwnersExcept(owners);
-    gone.insert(gone.end(), removed.begin(), removed.end());
-    for (const auto& topic : gone)
-        publisher.clear(topic);
-    for (const auto& message : messages)
-        publisher.set(message.topic, message.payload);
-    if (!removed.empty())
-        log_->info("cleared " + std::to_string(removed.size()) +
+        bridge["bridge"].insert(message.first);
+    replaceRetained(publisher, *published_, "", bridge, messages);
+    if (const std::size_t removed = dropOwnersExcept(publisher, *published_, owners))
+        log_->info("cleared " + std::to_string(removed) +
                    " retained topics of sources no longer configured");
 }
 
@@ -246,7 +242,7 @@ int App::runDaemon()
     loadSources(true);
     NamedLogger log("bank2mqtt");
     PahoMqttClient mqtt(mqttOptions(config_->mqtt));
-    Publisher publisher(mqtt, config_->mqtt.baseTopic);
+    Publisher publisher(mqtt, config_->mqtt.baseTopic, config_->mqtt.discoveryPrefix);
 
     std::mt19937_64 rng{std::random_device{}()};
     std::uniform_real_distribution<double> uniform(0.0, 1.0);
@@ -258,7 +254,7 @@ int App::runDaemon()
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
 
     if (config_->mqtt.discovery)
-        loop.followHomeAssistant(config_->mqtt.discoveryPrefix + "/status",
+        loop.followHomeAssistant(publisher.topics().homeAssistantStatus(),
                                  // Called on the MQTT thread: a generator of its own.
                                  [haRng = std::mt19937_64{std::random_device{}()}]() mutable {
                                      return std::uniform_real_distribution<double>(0.0, 1.0)(haRng);
@@ -301,7 +297,10 @@ int App::runDaemon()
     loop.stop();
     for (auto& s : sources_)
         s->abort();  // a fetch in progress fails at once instead of at its timeout
-    const bool joined = done.wait_for(std::chrono::milliseconds(1500)) == std::future_status::ready;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
+    const bool joined = done.wait_until(deadline) == std::future_status::ready &&
+                        loop.waitForFetches(std::chrono::duration_cast<std::chrono::milliseconds>(
+                            deadline - std::chrono::steady_clock::now()));
     publisher.publishOffline();
     mqtt.flush(std::chrono::milliseconds(300));
     mqtt.disconnect(std::chrono::milliseconds(200));

@@ -9,11 +9,18 @@
 //   entity's payload. The same entity in both forms is a conflict HA ignores.
 // - unknown keys are dropped silently, so only full key names HA's schemas know are written.
 // - monetary sensors: state_class total and an ISO 4217 unit; timestamp and enum sensors: no
-//   unit, no state_class; default_entity_id (<platform>.<id>) replaces the deprecated object_id.
+//   unit, no state_class.
+// - entity ids: every HA version makes <platform>.<slug of device name + " " + entity name>
+//   (MQTT entities have has_entity_name). default_entity_id is read only from 2025.10 on and
+//   object_id is deprecated (a warning from 2025.10, ignored from 2026.4), so neither is sent:
+//   the names are chosen so that HA derives the documented ids by itself on every version
+//   ("Lommepenger" + "Balance" -> sensor.lommepenger_balance). No entity is nameless (a null
+//   name would make the device's name alone the entity id).
 #include "discovery.h"
 
 #include "money.h"
 #include "payloads.h"
+#include "topic_layout.h"
 
 #include <Poco/Dynamic/Var.h>
 #include <Poco/JSON/Array.h>
@@ -112,17 +119,14 @@ void requireKnownMode(const DiscoverySettings& settings)
                                     "\" is neither \"device\" nor \"component\"");
 }
 
-/// The fields every entity starts with. `name` nullopt writes JSON null: the entity is the
-/// device's main feature and takes the device's name.
-Component component(const std::string& deviceId, const std::string& deviceSlug,
-                    std::string objectId, std::string platform,
-                    const std::optional<std::string>& name, const Fields& rest)
+/// The fields every entity starts with. The entity id HA makes is <platform>.<slug of the
+/// device name and `name`>, so `name` is what names the entity id too.
+Component component(const std::string& deviceId, std::string objectId, std::string platform,
+                    const std::string& name, const Fields& rest)
 {
     Component c{std::move(objectId), std::move(platform), {}, nullptr};
     c.fields.emplace_back("unique_id", deviceId + "_" + c.objectId);
-    c.fields.emplace_back("default_entity_id",
-                          c.platform + "." + deviceSlug + "_" + slugify(c.objectId));
-    c.fields.emplace_back("name", name ? Var(*name) : Var());
+    c.fields.emplace_back("name", name);
     c.fields.insert(c.fields.end(), rest.begin(), rest.end());
     return c;
 }
@@ -145,12 +149,14 @@ std::vector<DiscoveryMessage> deviceMessage(const DiscoverySettings& settings,
     }
     root.emplace_back("qos", 1);
     root.emplace_back("components", toObject(components));
-    return {{settings.prefix + "/device/" + spec.id + "/config", render(root)}};
+    return {
+        {TopicLayout(settings.baseTopic, settings.prefix).deviceDiscovery(spec.id), render(root)}};
 }
 
 std::vector<DiscoveryMessage> componentMessages(const DiscoverySettings& settings,
                                                 const DeviceSpec& spec)
 {
+    const TopicLayout topics(settings.baseTopic, settings.prefix);
     std::vector<DiscoveryMessage> messages;
     for (const Component& c : spec.components) {
         Fields fields = c.fields;
@@ -164,8 +170,7 @@ std::vector<DiscoveryMessage> componentMessages(const DiscoverySettings& setting
         fields.emplace_back("device", toObject(spec.device));
         fields.emplace_back("origin", toObject(origin(settings)));
         messages.push_back(
-            {settings.prefix + "/" + c.platform + "/" + spec.id + "/" + c.objectId + "/config",
-             render(fields)});
+            {topics.componentDiscovery(c.platform, spec.id, c.objectId), render(fields)});
     }
     return messages;
 }
@@ -192,12 +197,11 @@ Fields concat(Fields a, const Fields& b)
     return a;
 }
 
-Component fetchStatus(const std::string& deviceId, const std::string& deviceSlug,
-                      std::string objectId, const std::string& name, const std::string& statusTopic,
-                      const Array::Ptr& bridgeOnly)
+Component fetchStatus(const std::string& deviceId, std::string objectId, const std::string& name,
+                      const std::string& statusTopic, const Array::Ptr& bridgeOnly)
 {
     std::vector<std::string> options(std::begin(kFetchStates), std::end(kFetchStates));
-    Component c = component(deviceId, deviceSlug, std::move(objectId), "sensor", name,
+    Component c = component(deviceId, std::move(objectId), "sensor", name,
                             {{"state_topic", statusTopic},
                              {"value_template", std::string("{{ value_json.state }}")},
                              {"device_class", std::string("enum")},
@@ -208,6 +212,11 @@ Component fetchStatus(const std::string& deviceId, const std::string& deviceSlug
 }
 
 }  // namespace
+
+std::string migrateDiscoveryPayload()
+{
+    return "{\"migrate_discovery\":true}";
+}
 
 std::string accountDeviceId(const AccountEntity& entity)
 {
@@ -229,9 +238,8 @@ std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
                                               const std::vector<std::string>& sourceIds)
 {
     requireKnownMode(settings);
-    const std::string& base = settings.baseTopic;
-    const std::string slug = "bank2mqtt";  // the bridge device's name, as an entity id
-    const Array::Ptr bridgeOnly = availabilityList({base + "/status"});
+    const TopicLayout topics(settings.baseTopic, settings.prefix);
+    const Array::Ptr bridgeOnly = availabilityList({topics.bridgeStatus()});
 
     DeviceSpec spec;
     spec.id = settings.bridgeId;
@@ -243,31 +251,29 @@ std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
 
     // No availability on the connectivity sensor: it must read "disconnected" when the daemon
     // is gone, not "unavailable".
-    spec.components.push_back(component(settings.bridgeId, slug, "connectivity", "binary_sensor",
-                                        std::string("Connectivity"),
-                                        {{"state_topic", base + "/status"},
+    spec.components.push_back(component(settings.bridgeId, "connectivity", "binary_sensor",
+                                        "Connectivity",
+                                        {{"state_topic", topics.bridgeStatus()},
                                          {"payload_on", std::string("online")},
                                          {"payload_off", std::string("offline")},
                                          {"device_class", std::string("connectivity")},
                                          {"entity_category", std::string("diagnostic")}}));
-    Component refresh =
-        component(settings.bridgeId, slug, "refresh", "button", std::string("Refresh all"),
-                  {{"command_topic", base + "/refresh"},
-                   {"payload_press", std::string("PRESS")},
-                   {"icon", std::string("mdi:refresh")}});
+    Component refresh = component(settings.bridgeId, "refresh", "button", "Refresh all",
+                                  {{"command_topic", topics.refreshAll()},
+                                   {"payload_press", std::string("PRESS")},
+                                   {"icon", std::string("mdi:refresh")}});
     refresh.availability = bridgeOnly;
     spec.components.push_back(refresh);
-    Component version =
-        component(settings.bridgeId, slug, "version", "sensor", std::string("Version"),
-                  {{"state_topic", base + "/info"},
-                   {"value_template", std::string("{{ value_json.version }}")},
-                   {"entity_category", std::string("diagnostic")}});
+    Component version = component(settings.bridgeId, "version", "sensor", "Version",
+                                  {{"state_topic", topics.info()},
+                                   {"value_template", std::string("{{ value_json.version }}")},
+                                   {"entity_category", std::string("diagnostic")}});
     version.availability = bridgeOnly;
     spec.components.push_back(version);
     for (const std::string& source : sourceIds) {
-        spec.components.push_back(fetchStatus(settings.bridgeId, slug,
-                                              "source_" + source + "_status", source + " status",
-                                              base + "/" + source + "/status", bridgeOnly));
+        spec.components.push_back(fetchStatus(settings.bridgeId, "source_" + source + "_status",
+                                              source + " status", topics.sourceStatus(source),
+                                              bridgeOnly));
     }
     return messagesFor(settings, spec);
 }
@@ -279,11 +285,13 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
     const Account& account = entity.account;
     const std::string id = accountDeviceId(entity);
     const std::string name = account.name.empty() ? entity.key : account.name;
-    const std::string slug = slugify(name);
-    const std::string sourceTopic = settings.baseTopic + "/" + entity.sourceId;
-    const std::string topic = sourceTopic + "/" + entity.key;
+    const TopicLayout topics(settings.baseTopic, settings.prefix);
+    const std::string topic = topics.account(entity.sourceId, entity.key);
+    auto value = [&](TopicLayout::Value v) {
+        return topics.accountValue(entity.sourceId, entity.key, v);
+    };
     const std::string& currency = account.balance.currency;
-    const Array::Ptr bridgeOnly = availabilityList({settings.baseTopic + "/status"});
+    const Array::Ptr bridgeOnly = availabilityList({topics.bridgeStatus()});
 
     DeviceSpec spec;
     spec.id = id;
@@ -292,37 +300,39 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
     addIfSet(spec.device, "model", account.type);
     addIfSet(spec.device, "sw_version", settings.version);
     addIfSet(spec.device, "via_device", settings.bridgeId);
-    spec.availability = availabilityList({settings.baseTopic + "/status", topic + "/availability"});
+    spec.availability =
+        availabilityList({topics.bridgeStatus(), value(TopicLayout::Value::Availability)});
 
     auto& cs = spec.components;
-    cs.push_back(component(id, slug, "balance", "sensor", std::nullopt,
-                           concat({{"state_topic", topic + "/balance"}},
+    cs.push_back(component(id, "balance", "sensor", "Balance",
+                           concat({{"state_topic", value(TopicLayout::Value::Balance)}},
                                   concat(monetary(currency), {{"json_attributes_topic", topic}}))));
-    cs.push_back(component(id, slug, "available", "sensor", std::string("Available balance"),
-                           concat({{"state_topic", topic + "/available"}}, monetary(currency))));
+    cs.push_back(component(
+        id, "available", "sensor", "Available",
+        concat({{"state_topic", value(TopicLayout::Value::Available)}}, monetary(currency))));
     // credit_limit is null in the account JSON when the bank has none; HA shows that as
     // unknown. Disabled by default because most accounts have no credit.
     cs.push_back(
-        component(id, slug, "credit_limit", "sensor", std::string("Credit limit"),
+        component(id, "credit_limit", "sensor", "Credit limit",
                   concat({{"state_topic", topic},
                           {"value_template", std::string("{{ value_json.credit_limit }}")}},
                          concat(monetary(currency), {{"enabled_by_default", false}}))));
-    cs.push_back(component(id, slug, "last_update", "sensor", std::string("Last update"),
+    cs.push_back(component(id, "last_update", "sensor", "Last update",
                            {{"state_topic", topic},
                             {"value_template", std::string("{{ value_json.updated }}")},
                             {"device_class", std::string("timestamp")},
                             {"entity_category", std::string("diagnostic")}}));
-    cs.push_back(
-        fetchStatus(id, slug, "fetch_status", "Fetch status", sourceTopic + "/status", bridgeOnly));
+    cs.push_back(fetchStatus(id, "fetch_status", "Fetch status",
+                             topics.sourceStatus(entity.sourceId), bridgeOnly));
     if (entity.hasLowBalance) {
-        cs.push_back(component(id, slug, "low_balance", "binary_sensor", std::string("Low balance"),
-                               {{"state_topic", topic + "/low_balance"},
+        cs.push_back(component(id, "low_balance", "binary_sensor", "Low balance",
+                               {{"state_topic", value(TopicLayout::Value::LowBalance)},
                                 {"payload_on", std::string("ON")},
                                 {"payload_off", std::string("OFF")},
                                 {"device_class", std::string("problem")}}));
     }
-    Component refresh = component(id, slug, "refresh", "button", std::string("Refresh"),
-                                  {{"command_topic", sourceTopic + "/refresh"},
+    Component refresh = component(id, "refresh", "button", "Refresh",
+                                  {{"command_topic", topics.sourceRefresh(entity.sourceId)},
                                    {"payload_press", std::string("PRESS")},
                                    {"icon", std::string("mdi:refresh")}});
     refresh.availability = bridgeOnly;

@@ -67,6 +67,10 @@ std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
 std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings,
                                                const AccountEntity& entity);
 
+/// `{"migrate_discovery":true}`: published on an old discovery topic before the other form of
+/// the same device, Home Assistant moves the entities over and keeps their settings.
+std::string migrateDiscoveryPayload();
+
 /// "bank2mqtt_" + the first 16 hex digits of the fingerprint, lower case. Stable when the
 /// account is renamed or re-keyed. The daemon passes the keyed public id (InstallationKey) as
 /// the fingerprint, so the id reveals nothing about the account number.

@@ -8,12 +8,74 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
-#include <fstream>
 #include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
 namespace bank2mqtt {
+
+namespace {
+
+// Creates `path` anew for writing, mode 0600. O_EXCL | O_NOFOLLOW: whatever has the name
+// already (a file left by a crash, or a symbolic link planted to make a daemon running as
+// root overwrite a file elsewhere) is never opened; the name is unlinked (the link itself,
+// not its target) and the file created once more. -1 with errno on failure.
+int createPrivateFile(const std::string& path)
+{
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY;
+    int fd = ::open(path.c_str(), flags, 0600);
+    if (fd < 0 && errno == EEXIST && ::unlink(path.c_str()) == 0)
+        fd = ::open(path.c_str(), flags, 0600);
+    return fd;
+}
+
+// The state file's text; nullopt (after a warning unless it does not exist) when it cannot be
+// used. Never follows a symbolic link, never blocks on a FIFO, never reads past the limit.
+std::optional<std::string> readStateFile(const std::string& path, Logger& log)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        const int err = errno;
+        // First run, or a state_dir that is unusable, which the caller has warned of once.
+        if (err == ENOENT || err == ENOTDIR)
+            return std::nullopt;
+        log.warning("state file " + path + " cannot be read (" +
+                    (err == ELOOP ? std::string("it is a symbolic link") : std::strerror(err)) +
+                    "); ignoring it and starting afresh");
+        return std::nullopt;
+    }
+    struct stat st {};
+    std::string problem;
+    if (::fstat(fd, &st) != 0)
+        problem = std::strerror(errno);
+    else if (!S_ISREG(st.st_mode))
+        problem = "it is not a regular file";
+    else if (st.st_size > static_cast<off_t>(FileStateStore::kMaxFileSize))
+        problem = "it is larger than 4 MiB, far more than any state";
+    std::string text;
+    char buf[65536];
+    while (problem.empty()) {
+        const ssize_t got = ::read(fd, buf, sizeof buf);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            problem = std::strerror(errno);
+        if (got <= 0)
+            break;
+        text.append(buf, static_cast<std::size_t>(got));
+        if (text.size() > FileStateStore::kMaxFileSize)  // it grew since fstat
+            problem = "it is larger than 4 MiB, far more than any state";
+    }
+    ::close(fd);
+    if (!problem.empty()) {
+        log.warning("state file " + path + " cannot be used (" + problem +
+                    "); ignoring it and starting afresh");
+        return std::nullopt;
+    }
+    return text;
+}
+
+}  // namespace
 
 FileStateStore::FileStateStore(std::string path, Logger& log,
                                std::shared_ptr<StateDirHealth> health)
@@ -27,14 +89,12 @@ void FileStateStore::load()
 {
     if (path_.empty())
         return;
-    std::ifstream in(path_, std::ios::binary);
-    if (!in)
-        return;  // first run
-    std::stringstream text;
-    text << in.rdbuf();
+    const std::optional<std::string> text = readStateFile(path_, log_);
+    if (!text)
+        return;
     try {
         Poco::JSON::Parser parser;
-        auto object = parser.parse(text.str()).extract<Poco::JSON::Object::Ptr>();
+        auto object = parser.parse(*text).extract<Poco::JSON::Object::Ptr>();
         for (const auto& [key, value] : *object) {
             if (value.isString())
                 values_[key] = value.extract<std::string>();
@@ -85,11 +145,10 @@ void FileStateStore::save()
 
     const std::string tmp = path_ + ".tmp";
     std::string failure;
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int fd = createPrivateFile(tmp);
     if (fd < 0) {
         failure = std::strerror(errno);
     } else {
-        ::fchmod(fd, 0600);  // an existing temporary file keeps its old mode otherwise
         const char* p = data.data();
         std::size_t left = data.size();
         while (left > 0 && failure.empty()) {

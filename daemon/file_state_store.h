@@ -13,12 +13,19 @@
 namespace bank2mqtt {
 
 /// Loads `path` once at construction; every put/erase rewrites the whole file atomically
-/// (write to a temporary file with mode 0600, fsync, rename). A corrupt file is ignored with a
-/// warning; a failed write is a warning and the value stays in memory. Write trouble is tracked
+/// (write to a temporary file created anew with O_EXCL | O_NOFOLLOW and mode 0600, fsync,
+/// rename), so a symbolic link planted in state_dir never redirects a write. A corrupt file,
+/// a symbolic link, a non-regular file or one larger than kMaxFileSize is ignored with a
+/// warning (and replaced at the next write); a failed write is a warning and the value stays
+/// in memory. Write trouble is tracked
 /// in `health`, shared by the stores of one state_dir: it is logged once for all of them, and
 /// once more when every file is writable again. Thread-safe.
 class FileStateStore : public StateStore {
 public:
+    /// Largest state file read back: tokens, ids and topics of a few hundred accounts are
+    /// well below; a larger file is not ours and would cost twice its size in memory.
+    static constexpr std::size_t kMaxFileSize = 4 * 1024 * 1024;
+
     /// An empty `path` keeps everything in memory (used by --list-accounts and --check-config).
     /// `health` null: this store keeps its own.
     FileStateStore(std::string path, Logger& log, std::shared_ptr<StateDirHealth> health = nullptr);

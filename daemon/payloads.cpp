@@ -110,9 +110,29 @@ std::string jsonString(const std::string& text)
     return out + "\"";
 }
 
+const char* toString(SourceState state)
+{
+    switch (state) {
+    case SourceState::Starting:
+        return "starting";
+    case SourceState::Ok:
+        return "ok";
+    case SourceState::Stale:
+        return "stale";
+    case SourceState::AuthFailed:
+        return "auth_failed";
+    case SourceState::Error:
+        return "error";
+    case SourceState::RateLimited:
+        return "rate_limited";
+    }
+    return "error";
+}
+
 std::string sourceStatusJson(const SourceStatus& s)
 {
-    return "{\"state\":" + jsonString(s.state) + ",\"last_success\":" + timeOrNull(s.lastSuccess) +
+    return "{\"state\":" + jsonString(toString(s.state)) +
+           ",\"last_success\":" + timeOrNull(s.lastSuccess) +
            ",\"last_attempt\":" + timeOrNull(s.lastAttempt) +
            ",\"error\":" + (s.error.empty() ? std::string("null") : jsonString(s.error)) +
            ",\"next_poll\":" + timeOrNull(s.nextPoll) + "}";
@@ -128,7 +148,7 @@ std::string infoJson(const std::string& version, std::chrono::system_clock::time
         if (!first)
             out += ',';
         first = false;
-        out += jsonString(id) + ":{\"state\":" + jsonString(s.state) +
+        out += jsonString(id) + ":{\"state\":" + jsonString(toString(s.state)) +
                ",\"last_success\":" + timeOrNull(s.lastSuccess) +
                ",\"next_poll\":" + timeOrNull(s.nextPoll) + "}";
     }

@@ -24,9 +24,15 @@ std::string slugify(const std::string& name);
 /// `used`. Keeps account keys unique within a source.
 std::string uniqueKey(const std::string& base, std::vector<std::string>& used);
 
+/// A source's state. Starting until its first poll ends; the others are published.
+enum class SourceState { Starting, Ok, Stale, AuthFailed, Error, RateLimited };
+
+/// The published name: "starting", "ok", "stale", "auth_failed", "error", "rate_limited".
+const char* toString(SourceState state);
+
 /// Per-source state as published on <base>/<source>/status.
 struct SourceStatus {
-    std::string state = "starting";  ///< ok | stale | auth_failed | error | rate_limited
+    SourceState state = SourceState::Starting;
     std::optional<std::chrono::system_clock::time_point> lastSuccess;
     std::optional<std::chrono::system_clock::time_point> lastAttempt;
     std::string error;  ///< empty when none

@@ -6,7 +6,49 @@
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace bank2mqtt {
+
+namespace {
+
+std::string octal(mode_t mode)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+    return buf;
+}
+
+// Refuses `target` (the plugin itself, or `what` = "its directory ...", symbolic links
+// followed) when anyone but root and the user running bank2mqtt could have changed what it
+// holds: writable by group or others, or owned by a third user.
+struct stat checkNotWritableByOthers(const std::string& plugin, const std::string& target,
+                                     const std::string& what)
+{
+    struct stat st {};
+    if (::stat(target.c_str(), &st) != 0)
+        throw PluginError("plugin " + plugin + " is refused: " + what + " cannot be examined (" +
+                          std::strerror(errno) + "); check plugin = and plugin_dir");
+    const uid_t self = ::geteuid();
+    if (st.st_uid != 0 && st.st_uid != self)
+        throw PluginError("plugin " + plugin + " is refused: " + what + " is owned by user " +
+                          std::to_string(st.st_uid) +
+                          " (neither root nor the user running bank2mqtt), who could put any "
+                          "code into the daemon; chown root " +
+                          target);
+    if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+        throw PluginError("plugin " + plugin + " is refused: " + what + " is writable by " +
+                          ((st.st_mode & S_IWOTH) != 0 ? "everyone" : "its group") + " (mode " +
+                          octal(st.st_mode) +
+                          "), so others could put any code into the daemon; chmod go-w " + target);
+    return st;
+}
+
+}  // namespace
 
 LoadedPlugin::~LoadedPlugin()
 {
@@ -49,6 +91,16 @@ std::shared_ptr<LoadedPlugin> PluginLoader::load(const std::string& name) const
 std::shared_ptr<LoadedPlugin> PluginLoader::loadFile(const std::string& path,
                                                      const std::string& expectedName)
 {
+    // Before dlopen(): a library's constructors run as it is opened, with the daemon's rights
+    // (root for --once or --check-config run by hand), so a file someone else could have
+    // written must never be opened, not merely refused afterwards.
+    std::string dir = Poco::Path(path).parent().toString();
+    if (dir.empty())
+        dir = ".";
+    checkNotWritableByOthers(path, dir, "its directory " + dir);
+    if (!S_ISREG(checkNotWritableByOthers(path, path, "it").st_mode))
+        throw PluginError("plugin " + path + " is not a regular file; reinstall the plugin");
+
     std::shared_ptr<LoadedPlugin> plugin(new LoadedPlugin);
     plugin->path_ = path;
     try {

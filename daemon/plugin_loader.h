@@ -55,12 +55,15 @@ public:
     /// The file a plugin name maps to: <plugin_dir>/bank2mqtt-<name>.so.
     std::string pathFor(const std::string& name) const;
 
-    /// Loads the plugin `name` (as written after `plugin =`). Order: open the library, resolve
+    /// Loads the plugin `name` (as written after `plugin =`). Order: check who could have
+    /// written the file and plugin_dir (see loadFile), open the library, resolve
     /// and call bank2mqtt_plugin_info, check api_version, struct_size and name, and only then
     /// resolve create and destroy. Throws PluginError at the first refusal.
     std::shared_ptr<LoadedPlugin> load(const std::string& name) const;
 
-    /// Loads a library by path (used by load() and by tests).
+    /// Loads a library by path (used by load() and by tests). Before the library is opened
+    /// (its constructors run then), refuses it when the file or its directory is writable by
+    /// group or others, or owned by anyone but root and the user running bank2mqtt.
     static std::shared_ptr<LoadedPlugin> loadFile(const std::string& path,
                                                   const std::string& expectedName);
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// PollLoop: scheduling glue between the Scheduler, the sources and MQTT commands.
+// PollLoop: scheduling glue between the Scheduler, the sources' workers and MQTT commands.
 #include "poll_loop.h"
 
 #include <utility>
@@ -11,6 +11,14 @@ PollLoop::PollLoop(Clock& clock, Scheduler& scheduler, Publisher& publisher,
     : clock_(clock), scheduler_(scheduler), publisher_(publisher), sources_(std::move(sources)),
       version_(std::move(version)), started_(clock.wallNow())
 {
+    for (auto* source : sources_)
+        workers_.push_back(std::make_unique<FetchWorker>(*source, [this] { resultReady(); }));
+}
+
+PollLoop::~PollLoop()
+{
+    stop();
+    workers_.clear();  // joins: a fetch in progress ends at its deadline or when aborted
 }
 
 std::optional<std::chrono::system_clock::time_point>
@@ -23,10 +31,21 @@ PollLoop::wallOf(std::optional<Scheduler::TimePoint> due) const
            std::chrono::duration_cast<std::chrono::system_clock::duration>(delta);
 }
 
-void PollLoop::pollOne(SourcePoller& source)
+void PollLoop::resultReady()
 {
-    const auto started = clock_.monotonicNow();
-    FetchResult result = source.poll();
+    std::lock_guard<std::mutex> lock(mutex_);
+    resultsReady_ = true;
+    wake_.notify_all();
+}
+
+FetchResult PollLoop::finish(SourcePoller& source, FetchOutcome outcome, bool scheduled)
+{
+    const auto started = outcome.monoStarted;
+    FetchResult result = source.apply(std::move(outcome));
+    if (!scheduled) {
+        source.publishStatus(std::nullopt);  // --once: no next poll in this process
+        return result;
+    }
     switch (result.status) {
     case FetchStatus::Ok:
         scheduler_.succeeded(source.id(), started);
@@ -44,6 +63,18 @@ void PollLoop::pollOne(SourcePoller& source)
     }
     source.publishStatus(wallOf(scheduler_.nextDue(source.id())));
     publishInfo();
+    return result;
+}
+
+void PollLoop::collectResults()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        resultsReady_ = false;
+    }
+    for (auto& worker : workers_)
+        if (auto outcome = worker->take())
+            finish(worker->poller(), std::move(*outcome), true);
 }
 
 void PollLoop::publishInfo()
@@ -51,16 +82,24 @@ void PollLoop::publishInfo()
     std::map<std::string, SourceStatus> statuses;
     for (const auto* s : sources_)
         statuses[s->id()] = s->status();
-    publisher_.set(publisher_.baseTopic() + "/info", infoJson(version_, started_, statuses));
+    publisher_.set(publisher_.topics().info(), infoJson(version_, started_, statuses));
 }
 
 std::vector<FetchResult> PollLoop::pollAllOnce()
 {
+    for (auto& worker : workers_)
+        worker->request();
     std::vector<FetchResult> results;
-    for (auto* source : sources_) {
-        // No scheduler bookkeeping: there is no next poll in this process.
-        results.push_back(source->poll());
-        source->publishStatus(std::nullopt);  // no next poll: this process is about to exit
+    for (auto& worker : workers_) {
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            wake_.wait(lock, [&] { return !worker->fetching() || stopping_; });
+        }
+        std::optional<FetchOutcome> outcome = worker->take();
+        if (!outcome)  // stopped before this source's fetch ended
+            outcome = FetchOutcome{FetchResult::failure(FetchStatus::Temporary, "stopped"),
+                                   clock_.wallNow(), clock_.monotonicNow()};
+        results.push_back(finish(worker->poller(), std::move(*outcome), false));
     }
     publishInfo();
     return results;
@@ -68,25 +107,28 @@ std::vector<FetchResult> PollLoop::pollAllOnce()
 
 void PollLoop::run()
 {
+    for (auto* s : sources_) {
+        s->publishRestored();
+        // "starting" is not a published state (Home Assistant's enum sensor lists the others).
+        if (s->status().state != SourceState::Starting)
+            s->publishStatus(wallOf(scheduler_.nextDue(s->id())));
+    }
     publishInfo();
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
         std::set<std::string> refresh;
         refresh.swap(refreshRequests_);
         const bool republish = std::exchange(republish_, false);
+        bool haRepublish = false;
+        if (haRepublishAt_ && *haRepublishAt_ <= clock_.monotonicNow()) {
+            haRepublishAt_.reset();
+            haRepublish = true;
+        }
         lock.unlock();
 
-        if (republish)
+        if (republish || haRepublish)
             publisher_.onConnected();
-        {
-            // The HA republish time is shared with handleMessage() on the MQTT thread.
-            std::unique_lock<std::mutex> check(mutex_);
-            if (haRepublishAt_ && *haRepublishAt_ <= clock_.monotonicNow()) {
-                haRepublishAt_.reset();
-                check.unlock();
-                publisher_.onConnected();
-            }
-        }
+        collectResults();
         for (auto* s : sources_)
             s->checkFreshness();
 
@@ -97,28 +139,27 @@ void PollLoop::run()
                     scheduler_.refresh(s->id(), now);
         }
         for (const auto& id : scheduler_.due(clock_.monotonicNow())) {
-            {
-                std::lock_guard<std::mutex> check(mutex_);
-                if (stopping_)
-                    break;
+            for (auto& worker : workers_) {
+                if (worker->poller().id() != id)
+                    continue;
+                // Still fetching from before (a slow bank): due again when that one ends.
+                if (worker->request())
+                    scheduler_.started(id, clock_.monotonicNow());
             }
-            for (auto* s : sources_)
-                if (s->id() == id)
-                    pollOne(*s);
         }
 
         lock.lock();
-        if (stopping_ || republish_ || !refreshRequests_.empty())
+        if (stopping_ || republish_ || resultsReady_ || !refreshRequests_.empty())
             continue;
-        // Sleep until the earliest due poll (or forever when every source is suspended); a
-        // command or stop() wakes us through the condition variable.
+        // Sleep until the earliest due poll (or until woken when nothing is due: every source
+        // suspended or fetching); a result, a command or stop() wakes us.
         if (auto wake = nextWake()) {
             const auto delay = *wake - clock_.monotonicNow();
             if (delay > Scheduler::Duration::zero())
                 wake_.wait_for(lock, delay);
         } else {
             wake_.wait(lock, [this] {
-                return stopping_ || republish_ || haRepublishAt_.has_value() ||
+                return stopping_ || republish_ || resultsReady_ || haRepublishAt_.has_value() ||
                        !refreshRequests_.empty();
             });
         }
@@ -146,9 +187,24 @@ void PollLoop::followHomeAssistant(std::string statusTopic, std::function<double
 
 void PollLoop::stop()
 {
-    std::lock_guard<std::mutex> lock(mutex_);
-    stopping_ = true;
-    wake_.notify_all();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
+        wake_.notify_all();
+    }
+    for (auto& worker : workers_)
+        worker->stop();
+}
+
+bool PollLoop::waitForFetches(std::chrono::milliseconds timeout)
+{
+    std::unique_lock<std::mutex> lock(mutex_);
+    return wake_.wait_for(lock, timeout, [this] {
+        for (const auto& worker : workers_)
+            if (worker->fetching())
+                return false;
+        return true;
+    });
 }
 
 void PollLoop::requestRepublish()
@@ -167,9 +223,9 @@ void PollLoop::requestRefresh(const std::string& sourceId)
 
 std::vector<std::string> PollLoop::commandTopics() const
 {
-    std::vector<std::string> topics{publisher_.baseTopic() + "/refresh"};
+    std::vector<std::string> topics{publisher_.topics().refreshAll()};
     for (const auto* s : sources_)
-        topics.push_back(publisher_.baseTopic() + "/" + s->id() + "/refresh");
+        topics.push_back(publisher_.topics().sourceRefresh(s->id()));
     if (!haStatusTopic_.empty())
         topics.push_back(haStatusTopic_);
     return topics;
@@ -187,13 +243,12 @@ void PollLoop::handleMessage(const std::string& topic, const std::string& payloa
         wake_.notify_all();
         return;
     }
-    const std::string base = publisher_.baseTopic() + "/";
-    if (topic == base + "refresh") {
+    if (topic == publisher_.topics().refreshAll()) {
         requestRefresh("");
         return;
     }
     for (const auto* s : sources_) {
-        if (topic == base + s->id() + "/refresh") {
+        if (topic == publisher_.topics().sourceRefresh(s->id())) {
             requestRefresh(s->id());
             return;
         }

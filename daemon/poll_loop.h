@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
-// The daemon's only waiting place: sleeps until the next due poll, a refresh command or stop.
+// The daemon's only waiting place: sleeps until the next due poll, a result, a command or stop.
 #pragma once
 
+#include "fetch_worker.h"
 #include "publisher.h"
 #include "scheduler.h"
 #include "source_poller.h"
 
 #include <condition_variable>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -16,18 +18,28 @@
 
 namespace bank2mqtt {
 
-/// run() is called on one thread (the poll thread); stop(), requestRefresh() and
-/// handleMessage() may be called from any thread and wake it at once.
+/// run() is called on one thread (the poll thread), which owns the scheduler, the pollers'
+/// state and the publishing; each source's fetch runs on that source's FetchWorker, so a bank
+/// that is slow to answer never delays another source's poll, the status topics or a command.
+/// stop(), requestRefresh(), requestRepublish() and handleMessage() may be called from any
+/// thread and wake the poll thread at once.
 class PollLoop {
 public:
     PollLoop(Clock& clock, Scheduler& scheduler, Publisher& publisher,
              std::vector<SourcePoller*> sources, std::string version);
+    ~PollLoop();
 
-    /// Polls every due source, then waits; returns after stop().
+    /// Publishes what is known from earlier runs, polls every due source, then waits; returns
+    /// after stop().
     void run();
-    /// Polls every source once, in order, publishing as usual. Returns the results by source.
+    /// Polls every source once, all at the same time, publishing as usual; returns the results
+    /// in source order when the last fetch has ended (each is bounded by its request deadline).
     std::vector<FetchResult> pollAllOnce();
     void stop();
+    /// After stop(): waits up to `timeout` for the fetches still running to end (a source's
+    /// abort() ends them at once); false if one is still stuck below the plugin boundary, in
+    /// which case destroying the loop would wait for it.
+    bool waitForFetches(std::chrono::milliseconds timeout);
 
     /// `sourceId` empty = every source. Rate limits are the scheduler's.
     void requestRefresh(const std::string& sourceId);
@@ -46,8 +58,11 @@ public:
     void handleMessage(const std::string& topic, const std::string& payload);
 
 private:
-    void pollOne(SourcePoller& source);
+    /// Applies every finished fetch: publish, tell the scheduler, publish the status.
+    void collectResults();
+    FetchResult finish(SourcePoller& source, FetchOutcome outcome, bool scheduled);
     void publishInfo();
+    void resultReady();
     std::optional<std::chrono::system_clock::time_point>
     wallOf(std::optional<Scheduler::TimePoint> due) const;
     /// Earliest of: next due poll, a freshness deadline, a pending HA republish. Caller holds
@@ -65,10 +80,13 @@ private:
     std::condition_variable wake_;
     bool stopping_ = false;
     bool republish_ = false;
+    bool resultsReady_ = false;
     std::set<std::string> refreshRequests_;  // "" = all
     std::string haStatusTopic_;
     std::function<double()> random01_;
     std::optional<Scheduler::TimePoint> haRepublishAt_;
+    /// One per source, in the order of sources_; destroyed (joined) before anything above.
+    std::vector<std::unique_ptr<FetchWorker>> workers_;
 };
 
 }  // namespace bank2mqtt

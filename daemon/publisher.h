@@ -3,6 +3,7 @@
 #pragma once
 
 #include "mqtt_client.h"
+#include "topic_layout.h"
 
 #include <map>
 #include <mutex>
@@ -17,17 +18,22 @@ namespace bank2mqtt {
 /// client's connected handler only asks the poll loop to call onConnected()).
 class Publisher {
 public:
-    Publisher(MqttClient& mqtt, std::string baseTopic);
+    Publisher(MqttClient& mqtt, std::string baseTopic,
+              std::string discoveryPrefix = "homeassistant");
 
-    const std::string& baseTopic() const { return base_; }
-    std::string statusTopic() const { return base_ + "/status"; }
+    const TopicLayout& topics() const { return layout_; }
+    const std::string& baseTopic() const { return layout_.base(); }
+    std::string statusTopic() const { return layout_.bridgeStatus(); }
 
     /// Retained, QoS 1. An unchanged payload that already reached the broker is not resent.
     void set(const std::string& topic, const std::string& payload);
-    /// Publishes an empty retained payload, which deletes the topic on the broker; kept as such
-    /// in the map, so a clear that happens while disconnected is sent on the next connect.
+    /// Publishes an empty retained payload, which deletes the topic on the broker. A clear that
+    /// happens while disconnected is kept and sent on the next connect; once the broker has it,
+    /// it is forgotten, so it is never sent again (Home Assistant warns about every empty
+    /// discovery payload for a device it no longer knows).
     void clear(const std::string& topic);
-    /// Publishes "online" and every retained topic; call after every (re)connect.
+    /// Publishes "online", every retained topic and the clears not yet delivered; call after
+    /// every (re)connect and when Home Assistant restarts.
     void onConnected();
     /// Publishes "offline" (before a clean disconnect; the last will covers the unclean case).
     void publishOffline();
@@ -43,9 +49,9 @@ private:
     };
 
     MqttClient& mqtt_;
-    std::string base_;
+    TopicLayout layout_;
     mutable std::mutex mutex_;
-    std::map<std::string, Entry> topics_;
+    std::map<std::string, Entry> retained_;
 };
 
 }  // namespace bank2mqtt

@@ -60,6 +60,13 @@ std::optional<Scheduler::TimePoint> Scheduler::nextDue(const std::string& id) co
     return entry(id).next;
 }
 
+void Scheduler::started(const std::string& id, TimePoint attemptStarted)
+{
+    Entry& e = entry(id);
+    e.lastAttempt = attemptStarted;
+    e.next.reset();
+}
+
 void Scheduler::succeeded(const std::string& id, TimePoint attemptStarted)
 {
     Entry& e = entry(id);

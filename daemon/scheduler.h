@@ -40,6 +40,9 @@ public:
     /// Next poll of one source; nullopt when suspended.
     std::optional<TimePoint> nextDue(const std::string& id) const;
 
+    /// A fetch of `id` started and runs elsewhere: not due again until its outcome is told
+    /// (succeeded, failed, rateLimited or suspend).
+    void started(const std::string& id, TimePoint attemptStarted);
     void succeeded(const std::string& id, TimePoint attemptStarted);
     void failed(const std::string& id, TimePoint attemptStarted);
     void rateLimited(const std::string& id, TimePoint attemptStarted,

@@ -3,9 +3,11 @@
 #include "source_poller.h"
 
 #include "money.h"
+#include "reserved_names.h"
 
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/NumberParser.h>
 
 #include <algorithm>
 #include <set>
@@ -14,65 +16,137 @@
 namespace bank2mqtt {
 namespace {
 const char* kKeysState = "account_keys";
-}
+/// Seconds since the epoch of the last successful poll, so that max_age survives a restart.
+const char* kLastSuccessState = "last_success";
 
-SourcePoller::SourcePoller(SourcePlan plan, BankSource& source, Clock& clock, Logger& log,
-                           StateStore& hostState, Publisher& publisher, PublishedTopics& registry)
-    : plan_(std::move(plan)), source_(source), clock_(clock), log_(log), hostState_(hostState),
-      publisher_(publisher), registry_(registry)
+using Value = TopicLayout::Value;
+
+bool needsPerson(SourceState s)
+{
+    return s == SourceState::Stale || s == SourceState::AuthFailed;
+}
+}  // namespace
+
+SourcePoller::SourcePoller(SourcePlan plan, const InstallationKey& ids, BankSource& source,
+                           Clock& clock, Logger& log, StateStore& hostState, Publisher& publisher,
+                           PublishedTopics& registry)
+    : plan_(std::move(plan)), ids_(ids), source_(source), clock_(clock), log_(log),
+      hostState_(hostState), publisher_(publisher), registry_(registry)
 {
     // Keys handed out before stay with their account (renaming an account in the bank must not
-    // move its topics); a corrupt entry just means keys are derived afresh.
+    // move its topics). What is read back becomes a topic level again, so anything that is not
+    // a plain key (a wildcard, a reserved name) is dropped and derived afresh.
     if (auto saved = hostState_.get(kKeysState)) {
         try {
             auto object = Poco::JSON::Parser().parse(*saved).extract<Poco::JSON::Object::Ptr>();
-            for (const auto& [fingerprint, key] : *object)
-                if (key.isString())
-                    keys_[fingerprint] = key.extract<std::string>();
+            for (const auto& [id, key] : *object)
+                if (key.isString() && isValidAccountKey(key.extract<std::string>()))
+                    keys_[id] = key.extract<std::string>();
         } catch (...) {
             log_.warning("ignoring unreadable account keys in the state file");
         }
     }
+    for (const auto& [group, topics] : registry_.groups(plan_.id))
+        if (isValidAccountKey(group))
+            accountKeys_.push_back(group);
+    restoreLastSuccess();
+}
+
+void SourcePoller::restoreLastSuccess()
+{
+    const auto saved = hostState_.get(kLastSuccessState);
+    Poco::Int64 seconds = 0;
+    if (!saved || !Poco::NumberParser::tryParse64(*saved, seconds) || seconds <= 0)
+        return;
+    const auto wallNow = clock_.wallNow();
+    const auto then = std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+    status_.lastSuccess = std::min(then, wallNow);  // a clock set back must not make it younger
+    lastSuccessMono_ =
+        clock_.monotonicNow() - std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                    wallNow - *status_.lastSuccess);
+}
+
+void SourcePoller::publishRestored()
+{
+    if (lastSuccessMono_ && clock_.monotonicNow() >= *lastSuccessMono_ + plan_.maxAge) {
+        status_.state = SourceState::Stale;
+        status_.error = "no fresh data for longer than max_age";
+        log_.warning("the last balances are older than max_age; shown as unavailable until a "
+                     "poll succeeds");
+    }
+    // Data of unknown age (no last success kept) is not shown as current either.
+    const bool online = lastSuccessMono_ && !needsPerson(status_.state);
+    for (const auto& key : accountKeys_)
+        publisher_.set(publisher_.topics().accountValue(plan_.id, key, Value::Availability),
+                       online ? "online" : "offline");
+}
+
+FetchOutcome SourcePoller::fetch()
+{
+    FetchOutcome outcome;
+    outcome.wallStarted = clock_.wallNow();
+    outcome.monoStarted = clock_.monotonicNow();
+    log_.debug("fetch started");
+    outcome.result = source_.fetch();
+    return outcome;
 }
 
 FetchResult SourcePoller::poll()
 {
-    const auto wallStarted = clock_.wallNow();
-    const auto monoStarted = clock_.monotonicNow();
-    const std::string oldState = status_.state;
+    return apply(fetch());
+}
+
+FetchResult SourcePoller::apply(FetchOutcome outcome)
+{
+    FetchResult& result = outcome.result;
+    const auto wallStarted = outcome.wallStarted;
+    const SourceState oldState = status_.state;
     const std::string oldError = status_.error;
-    log_.debug("fetch started");
-    FetchResult result = source_.fetch();
     status_.lastAttempt = wallStarted;
     // An empty list is a bank hiccup, not the user's wish: taking it as the truth would clear
     // every balance and Home Assistant device of the source.
     if (result.status == FetchStatus::Ok && result.accounts.empty())
         result = FetchResult::failure(FetchStatus::Temporary, "the bank listed no accounts");
-    if (plan_.publicId)
-        for (auto& account : result.accounts)
-            account.fingerprint = plan_.publicId(account.fingerprint);
+    // From here on an account is known by its keyed id only; the plain fingerprint is a hash of
+    // the account number. A key saved under the plain fingerprint by an older version moves.
+    bool keysMoved = false;
+    for (auto& account : result.accounts) {
+        std::string publicId = ids_.publicId(account.fingerprint);
+        if (auto old = keys_.find(account.fingerprint); old != keys_.end()) {
+            keys_.emplace(publicId, old->second);
+            keys_.erase(old);
+            keysMoved = true;
+        }
+        account.fingerprint = std::move(publicId);
+    }
+    if (keysMoved)
+        saveKeys();
 
     switch (result.status) {
     case FetchStatus::Ok:
         publishAccounts(result.accounts, wallStarted);
-        status_.state = "ok";
+        status_.state = SourceState::Ok;
         status_.error.clear();
         status_.lastSuccess = wallStarted;
-        lastSuccessMono_ = monoStarted;
+        lastSuccessMono_ = outcome.monoStarted;
+        hostState_.put(kLastSuccessState,
+                       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                          wallStarted.time_since_epoch())
+                                          .count()));
         break;
     case FetchStatus::AuthRequired:
-        status_.state = "auth_failed";
+        status_.state = SourceState::AuthFailed;
         status_.error = result.message;
         break;
     case FetchStatus::RateLimited:
-        status_.state = "rate_limited";
+        status_.state = SourceState::RateLimited;
         status_.error = result.message;
         break;
     case FetchStatus::Temporary:
     case FetchStatus::ConfigError: {
         const bool tooOld =
             !status_.lastSuccess || wallStarted - *status_.lastSuccess > plan_.maxAge;
-        status_.state = (tooOld && status_.lastSuccess) ? "stale" : "error";
+        status_.state = (tooOld && status_.lastSuccess) ? SourceState::Stale : SourceState::Error;
         status_.error = result.message.empty() ? "the fetch failed" : result.message;
         break;
     }
@@ -80,21 +154,22 @@ FetchResult SourcePoller::poll()
     logTransition(oldState, oldError, failures_);
     failures_ = result.status == FetchStatus::Ok ? 0 : failures_ + 1;
     publishAvailability();
-    return result;
+    return std::move(result);
 }
 
 // An account is available to Home Assistant while its data is fresh and no person has to act;
 // otherwise HA shows it unavailable instead of an old number that looks current.
 void SourcePoller::publishAvailability()
 {
-    const bool online = status_.state != "stale" && status_.state != "auth_failed";
-    for (const auto& topic : accountTopics_)
-        publisher_.set(topic + "/availability", online ? "online" : "offline");
+    const bool online = !needsPerson(status_.state) && lastSuccessMono_.has_value();
+    for (const auto& key : accountKeys_)
+        publisher_.set(publisher_.topics().accountValue(plan_.id, key, Value::Availability),
+                       online ? "online" : "offline");
 }
 
 std::optional<std::chrono::steady_clock::time_point> SourcePoller::freshnessDeadline() const
 {
-    if (!lastSuccessMono_ || status_.state == "stale" || status_.state == "auth_failed")
+    if (!lastSuccessMono_ || needsPerson(status_.state))
         return std::nullopt;
     return *lastSuccessMono_ + plan_.maxAge;
 }
@@ -104,9 +179,9 @@ void SourcePoller::checkFreshness()
     const auto deadline = freshnessDeadline();
     if (!deadline || clock_.monotonicNow() < *deadline)
         return;
-    const std::string oldState = status_.state;
+    const SourceState oldState = status_.state;
     const std::string oldError = status_.error;
-    status_.state = "stale";
+    status_.state = SourceState::Stale;
     if (status_.error.empty())
         status_.error = "no fresh data for longer than max_age";
     logTransition(oldState, oldError, failures_);
@@ -114,39 +189,37 @@ void SourcePoller::checkFreshness()
     publishStatus(status_.nextPoll);
 }
 
-void SourcePoller::logTransition(const std::string& oldState, const std::string& oldError,
-                                 int failures)
+void SourcePoller::logTransition(SourceState oldState, const std::string& oldError, int failures)
 {
-    if (status_.state == "ok") {
-        if (oldState != "ok" && oldState != "starting")
+    if (status_.state == SourceState::Ok) {
+        if (oldState != SourceState::Ok && oldState != SourceState::Starting)
             log_.info("recovered after " + std::to_string(failures) + " failed attempt" +
                       (failures == 1 ? "" : "s"));
-        else if (oldState == "starting")
+        else if (oldState == SourceState::Starting)
             log_.info("first balances published");
         else
             log_.debug("balances published");
         return;
     }
+    const std::string state = toString(status_.state);
     if (status_.state != oldState || status_.error != oldError)
-        log_.log(status_.state == "auth_failed" ? LogLevel::Error : LogLevel::Warning,
-                 status_.state + ": " + status_.error);
+        log_.log(status_.state == SourceState::AuthFailed ? LogLevel::Error : LogLevel::Warning,
+                 state + ": " + status_.error);
     else
-        log_.debug("still " + status_.state + ": " + status_.error);
-}
-
-std::string SourcePoller::statusTopic() const
-{
-    return publisher_.baseTopic() + "/" + plan_.id + "/status";
+        log_.debug("still " + state + ": " + status_.error);
 }
 
 void SourcePoller::publishStatus(std::optional<std::chrono::system_clock::time_point> nextPoll)
 {
     status_.nextPoll = nextPoll;
+    const std::string topic = publisher_.topics().sourceStatus(plan_.id);
     // Recorded even before a first success, so that removing the source clears it.
-    registry_.add(plan_.id, "", statusTopic());
-    publisher_.set(statusTopic(), sourceStatusJson(status_));
+    registry_.add(plan_.id, "", topic);
+    publisher_.set(topic, sourceStatusJson(status_));
 }
 
+// An alias, else the key this account had before, else the slug of its name; never a level the
+// daemon uses itself (a bank account named "Status" becomes status_2).
 std::string SourcePoller::keyFor(const Account& account, std::vector<std::string>& used)
 {
     std::string key;
@@ -162,8 +235,8 @@ std::string SourcePoller::keyFor(const Account& account, std::vector<std::string
 void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
                                    std::chrono::system_clock::time_point fetchedAt)
 {
-    // Accounts keep their key by fingerprint; new ones are keyed in fingerprint order so that
-    // two accounts with the same name get the same suffixes on every run.
+    // Accounts keep their key by id; new ones are keyed in id order so that two accounts with
+    // the same name get the same suffixes on every run.
     std::vector<const Account*> ordered;
     for (const auto& a : accounts)
         ordered.push_back(&a);
@@ -173,13 +246,12 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
             return ka;
         return a->fingerprint < b->fingerprint;
     });
-    std::vector<std::string> used;
+    std::vector<std::string> used = reservedAccountKeys();
     bool keysChanged = false;
     std::map<std::string, std::set<std::string>> groups;
-    // Everything is collected first and published after the clean-up below: Home Assistant
-    // must see an old discovery config removed before a new one for the same entity appears.
-    std::vector<Message> messages;
-    accountTopics_.clear();
+    std::vector<RetainedMessage> messages;
+    const TopicLayout& topics = publisher_.topics();
+    accountKeys_.clear();
     for (const Account* a : ordered) {
         const std::string key = keyFor(*a, used);
         auto& slot = keys_[a->fingerprint];
@@ -187,22 +259,25 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
             slot = key;
             keysChanged = true;
         }
-        const std::string topic = publisher_.baseTopic() + "/" + plan_.id + "/" + key;
         const auto low = isLowBalance(*a, plan_.lowBalance);
         const std::size_t first = messages.size();
-        messages.emplace_back(topic, accountJson(*a, fetchedAt, low));
-        messages.emplace_back(topic + "/balance", formatMoney(a->balance));
-        messages.emplace_back(topic + "/available", formatMoney(a->available));
+        messages.emplace_back(topics.account(plan_.id, key), accountJson(*a, fetchedAt, low));
+        messages.emplace_back(topics.accountValue(plan_.id, key, Value::Balance),
+                              formatMoney(a->balance));
+        messages.emplace_back(topics.accountValue(plan_.id, key, Value::Available),
+                              formatMoney(a->available));
         if (low)
-            messages.emplace_back(topic + "/low_balance", *low ? "ON" : "OFF");
-        auto& topics = groups[key];
+            messages.emplace_back(topics.accountValue(plan_.id, key, Value::LowBalance),
+                                  *low ? "ON" : "OFF");
+        auto& group = groups[key];
         if (plan_.discovery)
             for (const auto& discoveryTopic : discoveryFor(*a, key, messages))
-                topics.insert(discoveryTopic);
-        topics.insert(topic + "/availability");  // published by publishAvailability()
+                group.insert(discoveryTopic);
+        // published by publishAvailability()
+        group.insert(topics.accountValue(plan_.id, key, Value::Availability));
         for (std::size_t i = first; i < messages.size(); ++i)
-            topics.insert(messages[i].first);
-        accountTopics_.push_back(topic);
+            group.insert(messages[i].first);
+        accountKeys_.push_back(key);
     }
     // Accounts that left the selection take their cached discovery with them.
     for (auto it = discovery_.begin(); it != discovery_.end();) {
@@ -211,21 +286,23 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         });
         it = kept ? std::next(it) : discovery_.erase(it);
     }
-    groups[""] = {statusTopic()};
+    groups[""] = {topics.sourceStatus(plan_.id)};
     // Whatever this source published before and no longer has (an account left the selection,
-    // discovery was switched off or changed mode) is taken back, so no ghost entity remains.
-    for (const auto& gone : registry_.replace(plan_.id, groups))
-        publisher_.clear(gone);
-    for (const auto& [topic, payload] : messages)
-        publisher_.set(topic, payload);
-    if (keysChanged) {
-        Poco::JSON::Object object;
-        for (const auto& [fingerprint, key] : keys_)
-            object.set(fingerprint, key);
-        std::ostringstream text;
-        object.stringify(text);
-        hostState_.put(kKeysState, text.str());
-    }
+    // an id changed, discovery was switched off or changed mode) is taken back, so no ghost
+    // entity remains.
+    replaceRetained(publisher_, registry_, plan_.id, groups, messages);
+    if (keysChanged)
+        saveKeys();
+}
+
+void SourcePoller::saveKeys()
+{
+    Poco::JSON::Object object;
+    for (const auto& [id, key] : keys_)
+        object.set(id, key);
+    std::ostringstream text;
+    object.stringify(text);
+    hostState_.put(kKeysState, text.str());
 }
 
 // Discovery describes entities, not values: it depends on the key, name, type and currency only
@@ -235,7 +312,7 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
 // would cost ~3.6 kB per account). The topics are returned either way, for the registry.
 const std::vector<std::string>& SourcePoller::discoveryFor(const Account& account,
                                                            const std::string& key,
-                                                           std::vector<Message>& messages)
+                                                           std::vector<RetainedMessage>& messages)
 {
     std::string inputs =
         key + '\n' + account.name + '\n' + account.type + '\n' + account.balance.currency;

@@ -5,11 +5,12 @@
 #include "bank2mqtt/bank_source.h"
 #include "bank2mqtt/services.h"
 #include "discovery.h"
+#include "installation_key.h"
 #include "payloads.h"
 #include "published_topics.h"
 #include "publisher.h"
+#include "retained_set.h"
 
-#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,23 +27,44 @@ struct SourcePlan {
     std::string bank;  ///< the bank's display name, the HA device's manufacturer
     /// Home Assistant discovery settings; nullopt when `discovery = false`.
     std::optional<DiscoverySettings> discovery;
-    /// Turns a plugin's fingerprint into the id the host uses and publishes (see
-    /// InstallationKey); empty = use the fingerprint as it is (tests).
-    std::function<std::string(const std::string&)> publicId;
 };
 
-/// Not thread-safe: the poll loop calls it from one thread.
+/// A fetch as it came back from the plugin, with when it started.
+struct FetchOutcome {
+    FetchResult result;
+    std::chrono::system_clock::time_point wallStarted;
+    std::chrono::steady_clock::time_point monoStarted;
+};
+
+/// Not thread-safe: the poll loop calls it from one thread, except fetch(), which only calls
+/// the plugin and may run on a worker thread while the loop thread serves other sources (never
+/// two fetch() of one source at once).
 class SourcePoller {
 public:
-    SourcePoller(SourcePlan plan, BankSource& source, Clock& clock, Logger& log,
-                 StateStore& hostState, Publisher& publisher, PublishedTopics& registry);
+    /// `ids` keys every fingerprint before it is used or published (see InstallationKey); it
+    /// must outlive the poller. Restores from `hostState` the account keys and the time of the
+    /// last successful poll, and from `registry` the accounts published before this process.
+    SourcePoller(SourcePlan plan, const InstallationKey& ids, BankSource& source, Clock& clock,
+                 Logger& log, StateStore& hostState, Publisher& publisher,
+                 PublishedTopics& registry);
 
     const std::string& id() const { return plan_.id; }
     const SourceStatus& status() const { return status_; }
 
-    /// Fetches once and publishes the accounts (on success). Does not publish the status, which
-    /// needs the next poll time: call publishStatus() after the scheduler has been told.
+    /// Publishes what is known before the first poll: each account published by an earlier
+    /// process is `online` only while its last success (kept in state_dir) is younger than
+    /// max_age, otherwise `offline` and the source `stale`. A restart never makes an old
+    /// balance look fresh.
+    void publishRestored();
+
+    /// fetch() then apply(): one poll on the calling thread.
     FetchResult poll();
+    /// Only the plugin's fetch, timed; touches nothing else of the poller.
+    FetchOutcome fetch();
+    /// Publishes the accounts of a successful fetch, updates the state and logs a change once.
+    /// Does not publish the status, which needs the next poll time: call publishStatus() after
+    /// the scheduler has been told.
+    FetchResult apply(FetchOutcome outcome);
     void publishStatus(std::optional<std::chrono::system_clock::time_point> nextPoll);
 
     /// When the last good data turns older than max_age (nullopt: no data, or already stale).
@@ -51,21 +73,22 @@ public:
     /// status is republished (keeping its next_poll) and the change is logged once.
     void checkFreshness();
 
-    /// Topic key of each account published so far, by fingerprint.
+    /// Topic key of each account published so far, by public id.
     const std::map<std::string, std::string>& keys() const { return keys_; }
 
 private:
     void publishAccounts(const std::vector<Account>& accounts,
                          std::chrono::system_clock::time_point fetchedAt);
     std::string keyFor(const Account& account, std::vector<std::string>& used);
-    using Message = std::pair<std::string, std::string>;  ///< topic, payload
     const std::vector<std::string>& discoveryFor(const Account& account, const std::string& key,
-                                                 std::vector<Message>& messages);
+                                                 std::vector<RetainedMessage>& messages);
     void publishAvailability();
-    std::string statusTopic() const;
-    void logTransition(const std::string& oldState, const std::string& oldError, int failures);
+    void restoreLastSuccess();
+    void saveKeys();
+    void logTransition(SourceState oldState, const std::string& oldError, int failures);
 
     SourcePlan plan_;
+    const InstallationKey& ids_;
     BankSource& source_;
     Clock& clock_;
     Logger& log_;
@@ -74,9 +97,9 @@ private:
     PublishedTopics& registry_;
     SourceStatus status_;
     std::optional<std::chrono::steady_clock::time_point> lastSuccessMono_;
-    std::vector<std::string> accountTopics_;  // <base>/<source>/<key> of the accounts published
+    std::vector<std::string> accountKeys_;  // keys of the accounts on the broker now
     std::map<std::string, std::string> keys_;
-    /// Discovery topics per account fingerprint, with the inputs they were built from.
+    /// Discovery topics per account id, with the inputs they were built from.
     struct CachedDiscovery {
         std::string inputs;
         std::vector<std::string> topics;

@@ -122,7 +122,7 @@ BENCHMARK(PayloadAccountJson);
 void PayloadSourceStatusJson(benchmark::State& state)
 {
     SourceStatus status;
-    status.state = "ok";
+    status.state = SourceState::Ok;
     status.lastSuccess = status.lastAttempt = std::chrono::system_clock::now();
     status.nextPoll = *status.lastSuccess + std::chrono::minutes(15);
     for (auto _ : state) {

@@ -5,6 +5,7 @@
 #include "config_sections.h"
 #include "duration.h"
 #include "ini_reader.h"
+#include "reserved_names.h"
 
 #include <stdexcept>
 
@@ -122,6 +123,13 @@ Config loadConfig(const std::string& path)
                 throw ConfigError(scope.atSection() + " " + quote(id) +
                                   " is not a valid source id; use 1 to 32 lower-case letters, "
                                   "digits, _ or -, since it becomes an MQTT topic level");
+            if (isReservedSourceId(id))
+                throw ConfigError(scope.atSection() + " " + quote(id) +
+                                  " is a name the daemon uses itself (the topic <base>/" + id +
+                                  " or the file " + id +
+                                  ".json in state_dir); rename the "
+                                  "section, e.g. [source." +
+                                  id + "_bank]");
             config.sources.push_back(parseSource(scope, id, facts, config.warnings));
         } else {
             unknownSection(scope);

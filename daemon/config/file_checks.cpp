@@ -3,6 +3,7 @@
 #include "file_checks.h"
 
 #include "config.h"
+#include "file_access.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -41,11 +42,23 @@ std::string fileProblem(const std::string& path)
         return "is a directory, not a file";
     if (!S_ISREG(st.st_mode))
         return "is not a regular file";
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: should the file have become a FIFO since stat(), open() must not wait.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return std::string("cannot be read (") + std::strerror(errno) + ")";
     ::close(fd);
     return {};
+}
+
+// Whether `path` (absolute, normal) lies below the directory `dir` (may be null or empty).
+bool isInside(const std::string& path, const char* dir)
+{
+    if (dir == nullptr || *dir == '\0')
+        return false;
+    std::string prefix = std::filesystem::path(dir).lexically_normal().string();
+    if (prefix.empty() || prefix.back() != '/')
+        prefix += '/';
+    return path.size() > prefix.size() && path.compare(0, prefix.size(), prefix) == 0;
 }
 
 int modeOf(const std::string& path)
@@ -129,11 +142,15 @@ std::string checkSecretFile(const SectionScope& scope, const IniEntry& entry,
         scope.badValue(entry, note + problem,
                        "point " + entry.key + " at the file holding the secret");
     }
-    const int mode = modeOf(path);
-    if (mode >= 0 && (mode & 077) != 0)
-        warnings.push_back(scope.at(entry) + ": " + path +
-                           " is accessible to group or others (mode " + octalMode(mode) +
-                           "); run chmod 600 " + path + " so only the service user can read it.");
+    // Only systemd writes $CREDENTIALS_DIRECTORY, a private read-only copy made anew at each
+    // start: whatever its modes, the user could not change them, so nothing there is warned of.
+    if (isInside(path, credentials))
+        return path;
+    const Exposure exposure = otherAccess(path, ::geteuid());
+    if (exposure.exposed())
+        warnings.push_back(scope.at(entry) + ": " + path + " is accessible to " + exposure.who +
+                           "; run " + (exposure.byAcl ? "setfacl -b " + path + " && " : "") +
+                           "chmod 600 " + path + " so only the service user can read it.");
     return path;
 }
 
@@ -141,10 +158,18 @@ std::string readSecretFile(const SectionScope& scope, const IniEntry& entry,
                            const ConfigFileFacts& facts, std::vector<std::string>& warnings)
 {
     const std::string path = checkSecretFile(scope, entry, facts, warnings);
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // Checked again on the open file: a FIFO or a device swapped in after the check must
+    // neither block the start nor be read for ever.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         scope.badValue(entry, std::string("cannot be read (") + std::strerror(errno) + ")",
                        "chmod 600 " + path + " and chown it to the service user");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        scope.badValue(entry, "(" + path + ") is not a regular file",
+                       "point " + entry.key + " at the file holding the secret");
+    }
     std::string content;
     char buf[4096];
     for (;;) {

@@ -30,12 +30,15 @@ std::string checkReadableFile(const SectionScope& scope, const IniEntry& entry,
 
 /// The absolute path of a secret file key (password_file, key_file, *_file of a plugin):
 /// relative to $CREDENTIALS_DIRECTORY when set, else to `facts.dir`. Checks it like
-/// checkReadableFile() and appends a warning when group or others may read it (mode & 077).
+/// checkReadableFile() and appends a warning when anyone but its owner and this process's user
+/// may use it, judged by its POSIX ACL when it has one, else by its mode (mode & 077). Files
+/// in $CREDENTIALS_DIRECTORY are trusted: only systemd writes there.
 std::string checkSecretFile(const SectionScope& scope, const IniEntry& entry,
                             const ConfigFileFacts& facts, std::vector<std::string>& warnings);
 
 /// checkSecretFile(), then the content without surrounding whitespace. Throws when the file is
-/// empty or implausibly large for a secret. The content never appears in a message.
+/// not a regular file (a FIFO or a device would block or never end), is empty, or is larger
+/// than 64 KiB, far more than a secret. The content never appears in a message.
 std::string readSecretFile(const SectionScope& scope, const IniEntry& entry,
                            const ConfigFileFacts& facts, std::vector<std::string>& warnings);
 

@@ -242,7 +242,9 @@ IniDocument parseIni(const std::string& path, const std::string& text)
 
 IniDocument readIni(const std::string& path)
 {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO would otherwise wait for a writer, hanging the start-up
+    // before the check below could refuse it.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0) {
         const int err = errno;
         if (err == ENOENT)
@@ -263,7 +265,14 @@ IniDocument readIni(const std::string& path)
              "the path is a directory, not a configuration file; pass --config=FILE naming "
              "the .ini file");
     }
-    // Read at most one byte past the limit; the size from fstat is not trusted (pipes, /proc).
+    // A FIFO would block the start-up and a device like /dev/zero never ends.
+    if (!S_ISREG(st.st_mode)) {
+        ::close(fd);
+        fail(path, 0,
+             "the path is not a regular file (a FIFO, device or socket); pass --config=FILE "
+             "naming the .ini file");
+    }
+    // Read at most one byte past the limit; the size from fstat is not trusted (/proc).
     char buf[65536];
     for (;;) {
         const ssize_t got = ::read(fd, buf, sizeof buf);

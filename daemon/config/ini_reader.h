@@ -29,7 +29,8 @@ struct IniDocument {
 constexpr std::size_t maxIniFileSize = 1024 * 1024;
 
 /// Reads the file at `path` (see parseIni). Throws ConfigError naming the file when it cannot
-/// be read, is a directory or is larger than maxIniFileSize.
+/// be read, is a directory or another non-regular file (FIFO, device), or is larger than
+/// maxIniFileSize. Never blocks on a FIFO.
 IniDocument readIni(const std::string& path);
 
 /// Checks `text` line by line (binary content, invalid UTF-8, lines that are no comment,

@@ -4,6 +4,7 @@
 
 #include "duration.h"
 #include "loopback.h"
+#include "reserved_names.h"
 
 #include <Poco/URI.h>
 
@@ -63,6 +64,12 @@ std::vector<AccountSelector> parseAccounts(const SectionScope& scope, const IniE
                 scope.fail(entry, "has the alias " + quote(account.alias) + " in " + itemName +
                                       ", which is not 1 to 32 lower-case letters, digits or _; "
                                       "it becomes an MQTT topic level, e.g. pocket");
+            if (isReservedAccountKey(account.alias))
+                scope.fail(entry,
+                           "has the alias " + quote(account.alias) + " in " + itemName +
+                               ", which is a topic the daemon uses itself (<base>/<source>/" +
+                               account.alias + "); choose another alias, e.g. " + account.alias +
+                               "_account");
         }
         for (std::size_t i = 0; i < accounts.size(); ++i) {
             const std::string earlier = "item " + std::to_string(i + 1);

@@ -51,6 +51,14 @@ std::optional<seconds> readLifetime(const Poco::Dynamic::Var& value)
     return std::nullopt;
 }
 
+// RFC 6749 A.12: 1*VSCHAR (and spaces, which some servers use). The token goes into an
+// Authorization header, where CR or LF would start a header of someone else's choosing.
+bool isTokenText(const std::string& token)
+{
+    return !token.empty() &&
+           std::all_of(token.begin(), token.end(), [](char c) { return c >= 0x20 && c <= 0x7E; });
+}
+
 TokenResponse malformed(std::string why)
 {
     TokenResponse response;
@@ -81,10 +89,7 @@ TokenResponse parseTokenResponse(std::string_view json)
         const auto token = stringMember(object, "access_token");
         if (!token || token->empty())
             return malformed("the reply has no access_token");
-        // RFC 6749 A.12: 1*VSCHAR. The token goes into an Authorization header, where CR or LF
-        // would start a header of the bank's choosing.
-        if (!std::all_of(token->begin(), token->end(),
-                         [](char c) { return c >= 0x20 && c <= 0x7E; }))
+        if (!isTokenText(*token))
             return malformed("the access_token has characters a token cannot have");
         if (object->has("token_type")) {
             const auto type = stringMember(object, "token_type");
@@ -157,7 +162,9 @@ bool TokenCache::fromJson(std::string_view json, const Clock& clock, std::string
         const auto savedBinding = stringMember(parsed.object, "binding");
         const Poco::Dynamic::Var expiresAtMs = parsed.object->get("expires_at_ms");
         const Poco::Dynamic::Var lifetimeS = parsed.object->get("lifetime_s");
-        if (!token || token->empty() || !savedBinding || *savedBinding != binding ||
+        // The state file is checked like the bank's reply: a token with CR or LF in it
+        // (written by hand, or by something else) is not sent as headers, just fetched anew.
+        if (!token || !isTokenText(*token) || !savedBinding || *savedBinding != binding ||
             !expiresAtMs.isInteger() || !lifetimeS.isInteger())
             return false;
         const seconds lifetime(

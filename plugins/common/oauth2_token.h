@@ -71,8 +71,10 @@ public:
     /// The JSON stored by save(): {"access_token","expires_at_ms" (Unix ms, wall clock),
     /// "lifetime_s","binding"}. "" when empty().
     std::string toJson(const Clock& clock, std::string_view binding) const;
-    /// Loads a token from toJson() output when the binding matches and it would not need a
-    /// refresh right now. Returns whether a token was loaded; on false the cache is unchanged.
+    /// Loads a token from toJson() output when the binding matches, the token is text a token
+    /// can be (as parseTokenResponse() demands: no CR, LF or other control character) and it
+    /// would not need a refresh right now. Returns whether a token was loaded; on false the
+    /// cache is unchanged.
     bool fromJson(std::string_view json, const Clock& clock, std::string_view binding);
 
     /// Writes toJson() under `key`, or erases `key` when empty().

@@ -102,6 +102,8 @@ const std::vector<BrokenCase> cases = {
     {"source_id_upper_case", kExitConfig, {":6: [source.Kid]", "not a valid source id", "lower-case"}},
     {"low_balance_comma", kExitConfig, {":11: [source.kid] low_balance", "comma", "99.50"}},
     {"accounts_empty_item", kExitConfig, {":11: [source.kid] accounts", "empty item 2", "separate accounts with single commas"}},
+    {"alias_reserved", kExitConfig, {":11: [source.kid] accounts", "alias \"refresh\"", "a topic the daemon uses itself", "refresh_account"}},
+    {"source_id_reserved", kExitConfig, {":6: [source.bank2mqtt]", "a name the daemon uses itself", "[source.bank2mqtt_bank]"}},
     {"base_topic_wildcard", kExitConfig, {":3: [mqtt] base_topic", "wildcard", "e.g. bank2mqtt"}},
     {"base_topic_sys", kExitConfig, {":3: [mqtt] base_topic", "\"$SYS/x\"", "starts with $", "reserve", "e.g. bank2mqtt"}},
     {"discovery_prefix_dollar", kExitConfig, {":3: [mqtt] discovery_prefix", "starts with $", "e.g. homeassistant"}},

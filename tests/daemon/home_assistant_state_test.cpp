@@ -1,101 +1,28 @@
 // SPDX-License-Identifier: MIT
 // What Home Assistant relies on, on fakes: availability by freshness, discovery per account,
 // and the clean-up of topics that are no longer ours (no ghost entities).
-#include "installation_key.h"
-#include "published_topics.h"
-#include "publisher.h"
-#include "source_poller.h"
-#include "support/capturing_logger.h"
-#include "support/fake_clock.h"
-#include "support/fake_mqtt_client.h"
-#include "support/memory_state_store.h"
+#include "ha_rig.h"
 
 #include <gtest/gtest.h>
-
-#include <deque>
 
 using namespace bank2mqtt;
 using namespace bank2mqtt::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-class QueueSource : public BankSource {
-public:
-    std::vector<ConfigKey> configKeys() const noexcept override { return {}; }
-    ConfigResult configure(const SourceConfig&) noexcept override { return {}; }
-    FetchResult listAccounts() noexcept override { return fetch(); }
-    FetchResult fetch() noexcept override
-    {
-        if (results.empty())
-            return FetchResult::failure(FetchStatus::Temporary, "the bank answered 503");
-        FetchResult r = results.front();
-        results.pop_front();
-        return r;
-    }
-    std::deque<FetchResult> results;
-};
-
-Account account(const std::string& name, const std::string& fingerprint)
-{
-    Account a;
-    a.fingerprint = fingerprint;
-    a.name = name;
-    a.type = "Standard account";
-    a.maskedNumber = "*******0000";
-    a.balance = {43725, "NOK"};
-    a.available = {43725, "NOK"};
-    return a;
-}
-
-const std::string kLomme = "0123456789abcdef0123456789abcdef";
-const std::string kSpare = "fedcba9876543210fedcba9876543210";
-
-struct Rig {
-    FakeClock clock;
-    FakeMqttClient mqtt;
-    Publisher publisher{mqtt, "bank2mqtt"};
-    CapturingLogger log;
-    MemoryStateStore hostState, daemonState;
-    QueueSource source;
-
-    Rig()
-    {
-        mqtt.setConnectedHandler([this] { publisher.onConnected(); });
-        mqtt.simulateReconnect();
-    }
-    SourcePlan plan(bool discovery = true)
-    {
-        SourcePlan p;
-        p.id = "kid";
-        p.maxAge = 45min;
-        p.bank = "Sbanken";
-        if (discovery) {
-            DiscoverySettings d;
-            d.bridgeId = "bank2mqtt_test";
-            d.version = "0.1.0";
-            p.discovery = d;
-        }
-        return p;
-    }
-};
-
-}  // namespace
-
 TEST(HomeAssistantState, EachAccountGetsADeviceConfigAndAnAvailabilityTopic)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
 
     poller.poll();
 
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "online");
     const std::string config =
-        rig.mqtt.retained["homeassistant/device/bank2mqtt_0123456789abcdef/config"];
-    EXPECT_NE(config.find("\"unique_id\":\"bank2mqtt_0123456789abcdef_balance\""),
+        rig.mqtt.retained["homeassistant/device/" + rig.device(kLomme) + "/config"];
+    EXPECT_NE(config.find("\"unique_id\":\"" + rig.device(kLomme) + "_balance\""),
               std::string::npos)
         << config;
 }
@@ -104,8 +31,8 @@ TEST(HomeAssistantState, DataOlderThanMaxAgeTurnsUnavailableWithoutAPoll)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     poller.poll();
 
@@ -115,7 +42,7 @@ TEST(HomeAssistantState, DataOlderThanMaxAgeTurnsUnavailableWithoutAPoll)
     rig.clock.advance(2min);
     poller.checkFreshness();
 
-    EXPECT_EQ(poller.status().state, "stale");
+    EXPECT_EQ(poller.status().state, SourceState::Stale);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "offline");
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
     EXPECT_FALSE(poller.freshnessDeadline().has_value());
@@ -125,8 +52,8 @@ TEST(HomeAssistantState, RejectedCredentialsMakeAccountsUnavailable)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     rig.source.results.push_back(FetchResult::failure(FetchStatus::AuthRequired, "invalid_client"));
     poller.poll();
@@ -141,8 +68,8 @@ TEST(HomeAssistantState, AnAccountThatLeavesTheSelectionIsClearedEverywhere)
     Rig rig;
     {
         PublishedTopics registry(rig.daemonState);
-        SourcePoller first(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                           registry);
+        SourcePoller first(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                           rig.publisher, registry);
         rig.source.results.push_back(
             FetchResult::ok({account("Lommepenger", kLomme), account("Sparekonto", kSpare)}));
         first.poll();
@@ -152,14 +79,14 @@ TEST(HomeAssistantState, AnAccountThatLeavesTheSelectionIsClearedEverywhere)
     // A new process (fresh publisher) with a config that selects one account only.
     Publisher publisher(rig.mqtt, "bank2mqtt");
     PublishedTopics registry(rig.daemonState);
-    SourcePoller second(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, publisher,
-                        registry);
+    SourcePoller second(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     second.poll();
 
     for (const auto& [topic, payload] : rig.mqtt.retained)
         EXPECT_EQ(topic.find("sparekonto"), std::string::npos) << topic;
-    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_fedcba9876543210/config"),
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/" + rig.device(kSpare) + "/config"),
               0u);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
 }
@@ -168,13 +95,13 @@ TEST(HomeAssistantState, AFailedFirstPollClearsNothing)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller first(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                       registry);
+    SourcePoller first(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                       rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Sparekonto", kSpare)}));
     first.poll();
 
-    SourcePoller second(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller second(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     second.poll();  // 503
 
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "437.25");
@@ -184,17 +111,17 @@ TEST(HomeAssistantState, SwitchingDiscoveryOffClearsTheConfigs)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller on(rig.plan(true), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                    registry);
+    SourcePoller on(rig.plan(true), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                    rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     on.poll();
 
-    SourcePoller off(rig.plan(false), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                     registry);
+    SourcePoller off(rig.plan(false), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                     rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     off.poll();
 
-    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_0123456789abcdef/config"),
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/" + rig.device(kLomme) + "/config"),
               0u);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
 }
@@ -239,8 +166,8 @@ TEST(HomeAssistantState, AnEmptyAccountListKeepsEverythingAndReportsIt)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.source, rig.clock, rig.log, rig.hostState, rig.publisher,
-                        registry);
+    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                        rig.publisher, registry);
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     rig.source.results.push_back(FetchResult::ok({}));
     poller.poll();
@@ -249,7 +176,7 @@ TEST(HomeAssistantState, AnEmptyAccountListKeepsEverythingAndReportsIt)
 
     EXPECT_EQ(second.status, FetchStatus::Temporary);
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
-    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/bank2mqtt_0123456789abcdef/config"),
+    EXPECT_EQ(rig.mqtt.retained.count("homeassistant/device/" + rig.device(kLomme) + "/config"),
               1u);
 }
 

@@ -47,7 +47,7 @@ TEST(AccountJson, WritesAmountsExactlyAndNoIdentifyingFields)
 TEST(SourceStatusJson, UsesNullForMissingTimesAndErrors)
 {
     SourceStatus s;
-    s.state = "error";
+    s.state = SourceState::Error;
     s.error = "the bank answered 503";
     s.lastAttempt = std::chrono::system_clock::time_point(std::chrono::seconds(1795762800));
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // SourcePoller + Publisher + PollLoop on fakes: what reaches the broker, and what is logged once.
+#include "installation_key.h"
 #include "poll_loop.h"
 #include "publisher.h"
 #include "source_poller.h"
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <set>
 
 using namespace bank2mqtt;
 using namespace bank2mqtt::test;
@@ -59,6 +61,7 @@ struct Rig {
     MemoryStateStore hostState;
     MemoryStateStore daemonState;
     PublishedTopics registry{daemonState};
+    InstallationKey ids{daemonState};
     ScriptedSource source;
     SourcePlan plan = makePlan();
 
@@ -78,7 +81,7 @@ struct Rig {
     }
     SourcePoller poller()
     {
-        return SourcePoller(plan, source, clock, log, hostState, publisher, registry);
+        return SourcePoller(plan, ids, source, clock, log, hostState, publisher, registry);
     }
 };
 
@@ -147,7 +150,7 @@ TEST(SourcePoller, DataOlderThanMaxAgeIsReportedStale)
 
     poller.poll();
 
-    EXPECT_EQ(poller.status().state, "stale");
+    EXPECT_EQ(poller.status().state, SourceState::Stale);
 }
 
 TEST(SourcePoller, AuthFailureIsItsOwnState)
@@ -158,7 +161,7 @@ TEST(SourcePoller, AuthFailureIsItsOwnState)
 
     poller.poll();
 
-    EXPECT_EQ(poller.status().state, "auth_failed");
+    EXPECT_EQ(poller.status().state, SourceState::AuthFailed);
     EXPECT_EQ(rig.log.count("invalid_client", LogLevel::Error), 1u);
 }
 
@@ -190,7 +193,7 @@ TEST(SourcePoller, KeysArePersistedForTheNextProcess)
     auto second = rig.poller();
     second.poll();
 
-    EXPECT_EQ(second.keys().at("bb"), "sparekonto");
+    EXPECT_EQ(second.keys().at(rig.ids.publicId("bb")), "sparekonto");
 }
 
 TEST(SourcePoller, SameNamesGetStableSuffixes)
@@ -199,11 +202,21 @@ TEST(SourcePoller, SameNamesGetStableSuffixes)
     rig.source.results.push_back(
         FetchResult::ok({account("Sparekonto", 1, "ff"), account("Sparekonto", 2, "0a")}));
     auto poller = rig.poller();
-
     poller.poll();
+    Rig fresh;  // a new process of the same installation (same key), no saved account keys
+    fresh.source.results = {
+        FetchResult::ok({account("Sparekonto", 1, "ff"), account("Sparekonto", 2, "0a")})};
+    SourcePoller other(fresh.plan, rig.ids, fresh.source, fresh.clock, fresh.log, fresh.hostState,
+                       fresh.publisher, fresh.registry);
 
-    EXPECT_EQ(poller.keys().at("0a"), "sparekonto");
-    EXPECT_EQ(poller.keys().at("ff"), "sparekonto_2");
+    other.poll();
+
+    const std::string ff = rig.ids.publicId("ff"), oa = rig.ids.publicId("0a");
+    const std::set<std::string> keys{poller.keys().at(ff), poller.keys().at(oa)};
+    EXPECT_EQ(keys, (std::set<std::string>{"sparekonto", "sparekonto_2"}));
+    // Keyed in id order, so a new process with no saved keys hands out the same suffixes.
+    EXPECT_EQ(other.keys().at(ff), poller.keys().at(ff));
+    EXPECT_EQ(other.keys().at(oa), poller.keys().at(oa));
 }
 
 TEST(SourcePoller, LowBalanceTopicOnlyWithAThreshold)

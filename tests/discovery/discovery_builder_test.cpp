@@ -2,6 +2,7 @@
 // The discovery builders: every payload passes the checker, ids are stable, modes never mix.
 #include "account_identity.h"
 #include "discovery_fixtures.h"
+#include "ha_schema_tables.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -210,10 +211,12 @@ TEST(Discovery, NamesWithNordicLettersAndQuotesGiveValidIds)
     const Object::Ptr root = parse(messages[0].payload);
     EXPECT_EQ(root->getObject("device")->getValue<std::string>("name"),
               "H\xc3\xb8yrente & \"Bil\"");
-    EXPECT_EQ(root->getObject("components")
-                  ->getObject("balance")
-                  ->getValue<std::string>("default_entity_id"),
-              "sensor.hoyrente_bil_balance");
+    // What every Home Assistant version makes of the device and entity names by itself.
+    EXPECT_EQ(
+        ha::haEntityId(
+            "sensor", root->getObject("device")->getValue<std::string>("name"),
+            root->getObject("components")->getObject("balance")->getValue<std::string>("name")),
+        "sensor.hoyrente_bil_balance");
 }
 
 TEST(Discovery, SameInputGivesByteEqualOutput)
@@ -230,8 +233,8 @@ TEST(Discovery, BridgeHasAFetchStatusPerSource)
     const Object::Ptr status = components->getObject("source_family-2_status");
     ASSERT_TRUE(status);
     EXPECT_EQ(status->getValue<std::string>("state_topic"), "bank2mqtt/family-2/status");
-    EXPECT_EQ(status->getValue<std::string>("default_entity_id"),
-              "sensor.bank2mqtt_source_family_2_status");
+    EXPECT_EQ(ha::haEntityId("sensor", "bank2mqtt", status->getValue<std::string>("name")),
+              "sensor.bank2mqtt_family_2_status");
     EXPECT_FALSE(components->getObject("connectivity")->has("availability"));
 }
 

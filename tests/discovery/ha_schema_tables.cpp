@@ -2,6 +2,7 @@
 // The tables behind ha_schema_tables.h, and the small value validators of HA's config helpers.
 #include "ha_schema_tables.h"
 
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -281,6 +282,51 @@ bool isValidEntityId(const std::string& entityId)
     if (dot == std::string::npos || entityId.find('.', dot + 1) != std::string::npos)
         return false;
     return isSlugPart(entityId.substr(0, dot)) && isSlugPart(entityId.substr(dot + 1));
+}
+
+}  // namespace bank2mqtt::ha
+
+namespace bank2mqtt::ha {
+
+std::string haEntityId(const std::string& platform, const std::string& deviceName,
+                       const std::string& entityName)
+{
+    static const std::pair<const char*, const char*> kUnidecode[] = {
+        {"\xc3\xa6", "ae"}, {"\xc3\x86", "AE"}, {"\xc3\xb8", "o"}, {"\xc3\x98", "O"},
+        {"\xc3\xa5", "a"},  {"\xc3\x85", "A"},  {"\xc3\xa4", "a"}, {"\xc3\x84", "A"},
+        {"\xc3\xb6", "o"},  {"\xc3\x96", "O"},  {"\xc3\xbc", "u"}, {"\xc3\x9c", "U"},
+        {"\xc3\x9f", "ss"}, {"\xc3\xa9", "e"},  {"\xc3\x89", "E"},
+    };
+    const std::string text = deviceName + " " + entityName;
+    std::string ascii;
+    for (std::size_t i = 0; i < text.size();) {
+        bool replaced = false;
+        for (const auto& [utf8, plain] : kUnidecode) {
+            const std::string u(utf8);
+            if (text.compare(i, u.size(), u) == 0) {
+                ascii += plain;
+                i += u.size();
+                replaced = true;
+                break;
+            }
+        }
+        if (!replaced)
+            ascii += text[i++];
+    }
+    std::string slug;
+    bool gap = false;
+    for (const char raw : ascii) {
+        const char c = static_cast<char>(std::tolower(static_cast<unsigned char>(raw)));
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+            if (gap && !slug.empty())
+                slug += '_';
+            gap = false;
+            slug += c;
+        } else {
+            gap = true;
+        }
+    }
+    return platform + "." + (slug.empty() ? "unknown" : slug);
 }
 
 }  // namespace bank2mqtt::ha

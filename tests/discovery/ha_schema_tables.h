@@ -56,4 +56,12 @@ bool isConfigurationUrl(const std::string& url);
 /// trailing "_" in either part.
 bool isValidEntityId(const std::string& entityId);
 
+/// The entity id Home Assistant (every version since 2023.8) makes for an MQTT entity without
+/// object_id / default_entity_id: "<platform>." + slugify("<device name> <entity name>"), where
+/// slugify is python-slugify with unidecode (Nordic and German letters transliterated, every
+/// other run of non-alphanumerics one "_", trimmed). Only the transliterations our names can
+/// meet are known here.
+std::string haEntityId(const std::string& platform, const std::string& deviceName,
+                       const std::string& entityName);
+
 }  // namespace bank2mqtt::ha

@@ -118,12 +118,12 @@ DiscoveryConfigs HomeAssistantTest::retainedDiscovery()
     return latestDiscovery(freshDiscoveryProbe());
 }
 
-void HomeAssistantTest::publish(const std::string& topic, const std::string& payload)
+void HomeAssistantTest::publish(const std::string& topic, const std::string& payload, bool retain)
 {
     mqtt::async_client client(broker_.uri(), uniqueClientId());
     try {
         if (!client.connect()->wait_for(kPublishTimeout) ||
-            !client.publish(topic, payload, 1, false)->wait_for(kPublishTimeout)) {
+            !client.publish(topic, payload, 1, retain)->wait_for(kPublishTimeout)) {
             ADD_FAILURE() << "publishing " << topic << " timed out";
         }
         client.disconnect()->wait_for(kPublishTimeout);

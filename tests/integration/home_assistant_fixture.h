@@ -49,8 +49,9 @@ protected:
     /// What a Home Assistant starting now would read: every retained discovery config.
     DiscoveryConfigs retainedDiscovery();
 
-    /// Publishes once, not retained, QoS 1, from a client of its own (as HA's birth message).
-    void publish(const std::string& topic, const std::string& payload);
+    /// Publishes once, QoS 1, from a client of its own (as HA's birth message); not retained
+    /// unless `retain`.
+    void publish(const std::string& topic, const std::string& payload, bool retain = false);
 
 private:
     std::deque<std::unique_ptr<MqttProbe>> discoveryProbes_;

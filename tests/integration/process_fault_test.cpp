@@ -17,7 +17,7 @@ namespace {
 
 using Stream = ChildProcess::Stream;
 
-/// Regular files directly in `dir`.
+/// Regular files directly in `dir`, but the lock file.
 std::vector<std::string> filesIn(const std::string& dir)
 {
     std::vector<std::string> files;
@@ -26,6 +26,8 @@ std::vector<std::string> filesIn(const std::string& dir)
         return files;
     while (const dirent* entry = ::readdir(d)) {
         const std::string path = dir + "/" + entry->d_name;
+        if (std::string(entry->d_name) == "bank2mqtt.lock")
+            continue;  // holds no state, only the lock against a second instance
         struct stat st {};
         if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
             files.push_back(path);

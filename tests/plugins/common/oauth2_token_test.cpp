@@ -143,6 +143,30 @@ TEST(TokenCache, RestoreIgnoresExpiredForeignAndDamagedTokens)
     EXPECT_TRUE(cache.empty());
 }
 
+TEST(TokenCache, RestoreRefusesATokenThatWouldInjectHeaders)
+{
+    FakeClock clock;
+    MemoryStateStore store;
+    TokenCache saved;
+    saved.set("tok-1", 3600s, clock.monotonicNow());
+    saved.save(store, "token", clock, "binding-a");
+    const std::string good = store.values["token"];
+    const std::size_t at = good.find("tok-1");
+    ASSERT_NE(at, std::string::npos) << good;
+
+    // Written back with CR LF (JSON escapes), a TAB, a NUL and DEL: none is token text.
+    for (const std::string bad :
+         {"tok-1\\r\\nX-Injected: 1", "tok\\n1", "tok\\t1", "tok\\u00001", "tok\\u007f1"}) {
+        store.values["token"] = std::string(good).replace(at, 5, bad);
+        TokenCache cache;
+        EXPECT_FALSE(cache.restore(store, "token", clock, "binding-a")) << store.values["token"];
+        EXPECT_TRUE(cache.empty());
+    }
+    store.values["token"] = good;
+    TokenCache cache;
+    EXPECT_TRUE(cache.restore(store, "token", clock, "binding-a"));
+}
+
 TEST(TokenCache, SavingAnEmptyCacheErasesTheStoredToken)
 {
     FakeClock clock;
