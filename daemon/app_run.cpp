@@ -175,12 +175,14 @@ int App::runOnce()
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
     const auto results = loop.pollAllOnce();
     publisher.publishOffline();
+    constexpr auto flushTimeout = std::chrono::seconds(10);
     const bool delivered =
-        mqtt.flush(std::chrono::seconds(10)) && publisher.allDelivered() && mqtt.isConnected();
+        mqtt.flush(flushTimeout) && publisher.allDelivered() && mqtt.isConnected();
+    // Asked before disconnect(), which forgets what was pending.
+    const std::string failure = delivered ? std::string() : mqtt.deliveryFailure(flushTimeout);
     mqtt.disconnect(std::chrono::seconds(2));
     if (!delivered) {
-        log.error("the connection to the MQTT broker at " + config_->mqtt.uri +
-                  " was lost before every message was delivered");
+        log.error(failure);
         return exitcode::kUnavailable;
     }
     return exitCodeFor(results);
@@ -231,8 +233,11 @@ int App::runDaemon()
     sigaddset(&signals, SIGQUIT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     // There is no configuration reload yet: a stray SIGHUP (a closed terminal, a habit) must not
-    // end the daemon, which systemd would count as a clean stop and not restart.
-    std::signal(SIGHUP, SIG_IGN);
+    // end the daemon, which systemd would count as a clean stop and not restart. Nothing uses
+    // SIGUSR1, SIGUSR2 or SIGALRM either, and a peer that closes a socket must give an error
+    // return, not SIGPIPE: by default each of them ends the process without a word.
+    for (const int ignored : {SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE})
+        std::signal(ignored, SIG_IGN);
 
     loadSources(true);
     NamedLogger log("bank2mqtt");

@@ -14,12 +14,28 @@ namespace bank2mqtt {
 namespace {
 
 constexpr auto kMaxBackoff = std::chrono::seconds(60);
+constexpr int kMaxOutstanding = 65535;  // QoS 1 message ids of one connection
+
+// Two clients with one client id take each other over: the broker closes the older connection
+// as soon as the newer one connects. MQTT 3.1.1 gives no reason (the socket just closes), so the
+// pattern is what tells: this many losses in a row, each within kShortLived of connecting.
+constexpr int kTakeoverLosses = 3;
+constexpr auto kShortLived = std::chrono::seconds(10);
+// Then reconnect only after a wait that doubles up to kMaxTakeoverWait, so that the pair swaps
+// the connection a few times an hour instead of every second.
+constexpr auto kFirstTakeoverWait = std::chrono::seconds(5);
+constexpr auto kMaxTakeoverWait = std::chrono::seconds(300);
 
 }  // namespace
 
 PahoMqttClient::PahoMqttClient(Options options) : options_(std::move(options))
 {
-    client_ = std::make_unique<mqtt::async_client>(options_.uri, options_.clientId);
+    // Paho refuses a publish once 100 are queued unsent (its default), which one poll of a
+    // source with a few hundred accounts exceeds in a burst. QoS 1 message ids (65535) bound
+    // what can be outstanding anyway, so queue up to that; publish() counts any refusal.
+    mqtt::create_options create;
+    create.set_max_buffered_messages(kMaxOutstanding);
+    client_ = std::make_unique<mqtt::async_client>(options_.uri, options_.clientId, create);
     client_->set_connected_handler([this](const std::string&) { onConnected(); });
     client_->set_connection_lost_handler([this](const std::string&) {
         connected_ = false;
@@ -147,6 +163,8 @@ bool PahoMqttClient::connect(std::chrono::milliseconds timeout, std::string& err
             // (without holding mutex_) gives the true state either way.
             connected_ = client_->is_connected();
             ok = true;
+            std::lock_guard<std::mutex> lock(mutex_);
+            connectedAt_ = std::chrono::steady_clock::now();
         } else {
             error = "no answer from the MQTT broker at " + options_.uri + " within " +
                     std::to_string(timeout.count() / 1000) + " s";
@@ -169,12 +187,17 @@ void PahoMqttClient::keepConnected()
 // Sleeps on a condition variable while connected (no periodic wake-ups); after a loss, tries
 // again after 1, 2, 4 ... 60 s until connected or stopped. A failure is logged when it differs
 // from the last one logged (the caller logs the result of its own connect()), so a broker that
-// stays down or keeps refusing costs one line, not one per attempt. Lock order: mutex_ is never
-// held while calling into Paho, because Paho holds its own lock while it runs our callbacks.
+// stays down or keeps refusing costs one line, not one per attempt. Connections that keep
+// ending soon after they began are a takeover loop (see kTakeoverLosses): said once, and
+// reconnects wait. Lock order: mutex_ is never held while calling into Paho, because Paho
+// holds its own lock while it runs our callbacks.
 void PahoMqttClient::reconnectLoop()
 {
     NamedLogger log("mqtt");
     std::chrono::seconds backoff(1);
+    int shortLived = 0;                    // losses in a row, each soon after its connect
+    std::chrono::seconds takeoverWait(0);  // > 0 once a takeover loop was seen
+    bool takeoverSaid = false;             // said once, until a connection holds for long
     std::unique_lock<std::mutex> lock(mutex_);
     std::string logged = lastError_;
     while (!stopping_) {
@@ -182,10 +205,40 @@ void PahoMqttClient::reconnectLoop()
             backoff = std::chrono::seconds(1);
             logged.clear();
             wake_.wait(lock, [this] { return stopping_ || !connected_; });
-            if (!stopping_)
-                log.warning("lost the connection to the MQTT broker at " + options_.uri +
-                            "; reconnecting, retained topics are republished once connected");
             continue;
+        }
+        if (connectedAt_) {
+            // A connection made by connect() has ended (it may never have been seen as up).
+            const auto lasted = std::chrono::steady_clock::now() - *connectedAt_;
+            connectedAt_.reset();
+            if (lasted >= 2 * kMaxTakeoverWait)
+                takeoverSaid = false;
+            // A twin that waits as we do holds its connection for about our wait: only one that
+            // outlived two of our waits shows that the loop has ended.
+            if (lasted >=
+                std::max<std::chrono::steady_clock::duration>(kShortLived, 2 * takeoverWait)) {
+                shortLived = 0;
+                takeoverWait = std::chrono::seconds(0);
+            } else {
+                ++shortLived;
+            }
+            if (shortLived < kTakeoverLosses) {
+                if (shortLived <= 1)
+                    log.warning("lost the connection to the MQTT broker at " + options_.uri +
+                                "; reconnecting, retained topics are republished once "
+                                "connected");
+            } else {
+                if (takeoverWait.count() == 0) {
+                    takeoverWait = kFirstTakeoverWait;
+                    if (!takeoverSaid)
+                        log.warning(takeoverSentence());
+                    takeoverSaid = true;
+                } else {
+                    takeoverWait = std::min(takeoverWait * 2, kMaxTakeoverWait);
+                }
+                wake_.wait_for(lock, takeoverWait, [this] { return stopping_.load(); });
+                continue;
+            }
         }
         lock.unlock();
         std::string error;
@@ -203,6 +256,18 @@ void PahoMqttClient::reconnectLoop()
     }
 }
 
+std::string PahoMqttClient::takeoverSentence() const
+{
+    return "the MQTT broker at " + options_.uri + " closed this connection " +
+           std::to_string(kTakeoverLosses) + " times in a row within " +
+           std::to_string(kShortLived.count()) +
+           " s of connecting: another MQTT client uses the same client id \"" + options_.clientId +
+           "\", and each connect takes the other's over; give every instance its own [mqtt] "
+           "client_id. Reconnecting after " +
+           std::to_string(kFirstTakeoverWait.count()) + " s, doubling up to " +
+           std::to_string(kMaxTakeoverWait.count()) + " s";
+}
+
 bool PahoMqttClient::isConnected() const
 {
     return connected_;
@@ -214,8 +279,13 @@ bool PahoMqttClient::publish(const std::string& topic, const std::string& payloa
         return false;
     try {
         client_->publish(topic, payload.data(), payload.size(), 1, retain);
+        ++published_;
         return true;
-    } catch (const mqtt::exception&) {
+    } catch (const mqtt::exception& e) {
+        // Besides a connection that just dropped: Paho's limits (no free message id when
+        // 65535 are unacknowledged, a full buffer). Counted so that --once can say so.
+        ++refused_;
+        refusal_ = e.get_return_code();
         return false;
     }
 }
@@ -248,6 +318,26 @@ bool PahoMqttClient::flush(std::chrono::milliseconds timeout)
         return false;
     }
     return true;
+}
+
+std::string PahoMqttClient::deliveryFailure(std::chrono::milliseconds timeout) const
+{
+    if (!connected_)
+        return "the connection to the MQTT broker at " + options_.uri +
+               " was lost before every message was delivered";
+    if (refused_ > 0)
+        return "the MQTT client refused " + std::to_string(refused_.load()) + " of " +
+               std::to_string(published_ + refused_) + " messages while connected to " +
+               options_.uri + " (" + mqtt::exception::error_str(refusal_) + ")";
+    std::size_t pending = 0;
+    try {
+        pending = client_->get_pending_delivery_tokens().size();
+    } catch (const mqtt::exception&) {
+    }
+    return "the MQTT broker at " + options_.uri + " did not acknowledge " +
+           std::to_string(pending) + " of " + std::to_string(published_.load()) +
+           " messages within " + std::to_string(timeout.count() / 1000) +
+           " s; the connection is up, so the broker is overloaded or slow";
 }
 
 void PahoMqttClient::disconnect(std::chrono::milliseconds timeout)

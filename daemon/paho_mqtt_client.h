@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -43,11 +44,16 @@ public:
     bool flush(std::chrono::milliseconds timeout) override;
     void disconnect(std::chrono::milliseconds timeout) override;
 
+    /// After a failed flush(timeout), before disconnect(): one sentence saying what went wrong
+    /// (connection lost, messages the client refused, or how many the broker left unanswered).
+    std::string deliveryFailure(std::chrono::milliseconds timeout) const;
+
 private:
     void reconnectLoop();
     void onConnected();
     void silenceCallbacks();
     void stopHandlers();
+    std::string takeoverSentence() const;
 
     Options options_;
     std::unique_ptr<mqtt::async_client> client_;
@@ -58,9 +64,14 @@ private:
     std::condition_variable wake_;
     std::set<std::string> subscriptions_;
     std::string lastError_;  // the last connect() failure, "" after a success; under mutex_
+    // When connect() last succeeded, until reconnectLoop() sees that connection end; mutex_.
+    std::optional<std::chrono::steady_clock::time_point> connectedAt_;
     std::atomic<bool> stopping_{false};
-    std::mutex handlerMutex_;             // held while a handler runs and while stopping_ is set
-    std::atomic<bool> connected_{false};  // set by Paho's callbacks; read without Paho's lock
+    std::mutex handlerMutex_;                // held while a handler runs and while stopping_ is set
+    std::atomic<bool> connected_{false};     // set by Paho's callbacks; read without Paho's lock
+    std::atomic<std::size_t> published_{0};  // publishes handed to Paho
+    std::atomic<std::size_t> refused_{0};    // publishes Paho refused while connected
+    std::atomic<int> refusal_{0};            // Paho's return code of the last refusal
     std::thread reconnectThread_;
 };
 

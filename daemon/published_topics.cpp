@@ -9,6 +9,7 @@
 #include <Poco/JSON/Parser.h>
 
 #include <sstream>
+#include <utility>
 
 namespace bank2mqtt {
 namespace {
@@ -74,11 +75,13 @@ void PublishedTopics::setComponents(const std::string& topic, const Components& 
     } else {
         components_[topic] = components;
     }
-    saveComponents();
+    componentsChanged_ = true;
 }
 
 void PublishedTopics::saveComponents()
 {
+    if (!std::exchange(componentsChanged_, false))
+        return;
     Poco::JSON::Object root;
     for (const auto& [topic, components] : components_) {
         Poco::JSON::Object::Ptr entries = new Poco::JSON::Object;

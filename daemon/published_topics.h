@@ -40,15 +40,19 @@ public:
     /// know which ones to remove). Persisted under its own key; empty `components` forgets.
     using Components = std::map<std::string, std::string>;
     Components components(const std::string& topic) const;
+    /// Kept in memory; saveComponents() persists them once for a whole batch (one poll's
+    /// accounts), since every save rewrites the state file.
     void setComponents(const std::string& topic, const Components& components);
+    /// Persists the components when setComponents() changed any since the last save.
+    void saveComponents();
 
 private:
     void save();
-    void saveComponents();
 
     StateStore& store_;
     std::map<std::string, std::map<std::string, std::set<std::string>>> owners_;
     std::map<std::string, Components> components_;
+    bool componentsChanged_ = false;
 };
 
 }  // namespace bank2mqtt

@@ -105,6 +105,7 @@ void replaceRetained(Publisher& publisher, PublishedTopics& registry, const std:
         else
             publisher.set(topic, payload);
     }
+    registry.saveComponents();
 }
 
 std::size_t dropOwnersExcept(Publisher& publisher, PublishedTopics& registry,
@@ -113,6 +114,7 @@ std::size_t dropOwnersExcept(Publisher& publisher, PublishedTopics& registry,
     auto gone = registry.dropOwnersExcept(keep);
     for (const auto& topic : gone)
         registry.setComponents(topic, {});
+    registry.saveComponents();
     const std::size_t count = gone.size();
     clearInOrder(publisher, std::move(gone));
     return count;

@@ -109,6 +109,11 @@ void checkTopic(const SectionScope& scope, const IniEntry& entry, const std::str
     requireValue(scope, entry, example);
     const std::string& topic = entry.value;
     const std::string fix = "write topic levels separated by single /, e.g. " + example;
+    // Brokers keep topics starting with $ for themselves ($SYS/...): clients may not publish
+    // there, so mosquitto would drop every message without a word.
+    if (topic.front() == '$')
+        scope.badValue(entry, "starts with $, which brokers reserve for their own topics ($SYS)",
+                       fix);
     if (topic.find_first_of("+#") != std::string::npos)
         scope.badValue(entry, "contains an MQTT wildcard (+ or #)", fix);
     if (topic.find('\0') != std::string::npos)

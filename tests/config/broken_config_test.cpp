@@ -105,6 +105,13 @@ const std::vector<BrokenCase> cases = {
     {"alias_reserved", kExitConfig, {":11: [source.kid] accounts", "alias \"refresh\"", "a topic the daemon uses itself", "refresh_account"}},
     {"source_id_reserved", kExitConfig, {":6: [source.bank2mqtt]", "a name the daemon uses itself", "[source.bank2mqtt_bank]"}},
     {"base_topic_wildcard", kExitConfig, {":3: [mqtt] base_topic", "wildcard", "e.g. bank2mqtt"}},
+    {"base_topic_sys", kExitConfig, {":3: [mqtt] base_topic", "\"$SYS/x\"", "starts with $", "reserve", "e.g. bank2mqtt"}},
+    {"discovery_prefix_dollar", kExitConfig, {":3: [mqtt] discovery_prefix", "starts with $", "e.g. homeassistant"}},
+    {"discovery_prefix_hash", kExitConfig, {":3: [mqtt] discovery_prefix", "wildcard", "e.g. homeassistant"}},
+    {"base_topic_leading_slash", kExitConfig, {":3: [mqtt] base_topic", "starts or ends with /", "e.g. bank2mqtt"}},
+    {"base_topic_trailing_slash", kExitConfig, {":3: [mqtt] base_topic", "starts or ends with /", "e.g. bank2mqtt"}},
+    {"base_topic_empty_level", kExitConfig, {":3: [mqtt] base_topic", "empty topic level", "e.g. bank2mqtt"}},
+    {"base_topic_empty", kExitConfig, {":3: [mqtt] base_topic", "is empty", "bank2mqtt"}},
     // Starting is right here: the secret works, but others can read it. A warning, exit 0.
     {"secret_file_world_readable", kExitOk, {":9: [source.kid] client_secret_file", "open.secret is accessible to group or others (mode 0644)", "chmod 600", "configuration OK, 1 source"}, {{"open.secret", "demo-s3cret", fs::perms(0644)}}},
     {"inline_secret_world_readable", kExitOk, {":9: [source.kid] client_secret", "mode 0644", "set client_secret_file instead", "configuration OK, 1 source"}, {}, fs::perms(0644)},

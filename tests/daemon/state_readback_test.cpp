@@ -72,5 +72,4 @@ TEST(PublishedTopics, WithoutPrefixesStillDropsWildcards)
     EXPECT_EQ(registry.dropOwnersExcept({}), std::vector<std::string>{"bank2mqtt/kid/a"});
 }
 
-
 }  // namespace

@@ -175,6 +175,7 @@ void Mosquitto::endProcess(int signal)
         return;
     }
     process_->signal(signal);
+    process_->signal(SIGCONT);  // a frozen broker handles the signal only once thawed
     if (!process_->waitExit(kStopTimeout)) {
         process_->signal(SIGKILL);
         process_->waitExit(kStopTimeout);
@@ -191,6 +192,20 @@ void Mosquitto::stop()
 void Mosquitto::kill()
 {
     endProcess(SIGKILL);
+}
+
+void Mosquitto::freeze()
+{
+    if (process_) {
+        process_->signal(SIGSTOP);
+    }
+}
+
+void Mosquitto::thaw()
+{
+    if (process_) {
+        process_->signal(SIGCONT);
+    }
 }
 
 void Mosquitto::restart()

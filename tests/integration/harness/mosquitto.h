@@ -52,6 +52,9 @@ public:
     void kill();
     /// stop() then startAgain().
     void restart();
+    /// SIGSTOP / SIGCONT: a broker that keeps its connections open but answers nothing.
+    void freeze();
+    void thaw();
 
     bool running() const;
     int port() const { return port_; }

@@ -96,11 +96,11 @@ void Simulator::start(const std::string& cert)
     }
     // The control port is the kernel's choice every time (only this object talks to it); the
     // HTTPS port is the first process's again, held meanwhile by httpsPortGuard_.
-    process_ = std::make_unique<ChildProcess>(
-        "sbanken-sim",
-        std::vector<std::string>{binary_, "--cert=" + certDir_ + "/" + cert + ".pem",
-                                 "--key=" + certDir_ + "/" + cert + ".key",
-                                 "--port=" + std::to_string(httpsPort_), "--control-port=0"});
+    std::vector<std::string> argv{binary_, "--cert=" + certDir_ + "/" + cert + ".pem",
+                                  "--key=" + certDir_ + "/" + cert + ".key",
+                                  "--port=" + std::to_string(httpsPort_), "--control-port=0"};
+    argv.insert(argv.end(), extraArguments_.begin(), extraArguments_.end());
+    process_ = std::make_unique<ChildProcess>("sbanken-sim", std::move(argv));
     auto line = process_->waitForLine(ChildProcess::Stream::Out, "READY ", kStartTimeout);
     if (!line) {
         throw std::runtime_error("the simulator did not print READY\n" + process_->transcript());

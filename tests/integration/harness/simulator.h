@@ -49,6 +49,11 @@ public:
     /// control port may change; controlPort() follows it); counters, tokens and faults start
     /// afresh. Throws std::runtime_error with the simulator's output if it does not start.
     void start(const std::string& cert = "server");
+    /// Command-line options added at every later start(), e.g. {"--accounts=1000"}.
+    void setExtraArguments(std::vector<std::string> arguments)
+    {
+        extraArguments_ = std::move(arguments);
+    }
     /// SIGTERM and wait for the exit. Until the next start() the ports are closed: a
     /// connection to them is refused. The HTTPS port stays reserved for the next start().
     void stop();
@@ -83,6 +88,7 @@ private:
 
     std::string binary_;
     std::string certDir_;
+    std::vector<std::string> extraArguments_;
     int httpsPort_ = 0;
     int controlPort_ = 0;
     int httpsPortGuard_ = -1;  // bound, never listening: keeps httpsPort_ free for a restart
