@@ -35,22 +35,23 @@ private:
     std::vector<std::unique_ptr<MqttProbe>> narrowProbes_;
 };
 
-// Two sources of 1000 accounts: 8000 retained messages from one poll. Without discovery, whose
+// Four sources of 500 accounts (CheckedSource::kMaxAccounts per source): 8000 retained messages
+// from one poll. Without discovery, whose
 // bookkeeping per device would make this slow under the sanitizers; the burst is what matters.
 // Paho's default of 100 queued messages made this exit 69 blaming a lost connection.
 TEST_F(OnceDelivery, ThousandsOfAccountsAreAllDelivered)
 {
-    serveAccounts(1000);
+    serveAccounts(500);
     DaemonConfigOptions options = configOptions();
-    options.extraSources = {{"twin", ""}};
+    options.extraSources = {{"twin", ""}, {"triplet", ""}, {"quad", ""}};
     ChildProcess& once = startDaemon(writeConfig(options), {"--once"});
     ASSERT_EQ(once.waitExit(kOnceRunTimeout), 0) << once.text(Stream::Err);
 
     // Exit 0 means the broker acknowledged every message. A subscriber to everything would
     // meet mosquitto's queue limit (1000), so look at the last account of each source.
-    for (const std::string source : {"kid", "twin"}) {
-        MqttProbe& p = freshProbe("itest/" + source + "/konto_1000");
-        EXPECT_TRUE(p.latest("itest/" + source + "/konto_1000/balance")) << source;
+    for (const std::string source : {"kid", "twin", "triplet", "quad"}) {
+        MqttProbe& p = freshProbe("itest/" + source + "/konto_500");
+        EXPECT_TRUE(p.latest("itest/" + source + "/konto_500/balance")) << source;
     }
     MqttProbe& status = freshProbe("itest/twin/status");
     EXPECT_EQ(statusState(status.latest("itest/twin/status").value_or(MqttMessage{}).payload),
