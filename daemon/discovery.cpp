@@ -218,7 +218,7 @@ std::string discoveryInputs(const AccountEntity& entity)
     const Account& a = entity.account;
     return entity.sourceId + '\n' + entity.key + '\n' + entity.bank + '\n' + a.fingerprint + '\n' +
            a.name + '\n' + a.type + '\n' + a.balance.currency + '\n' +
-           (entity.hasLowBalance ? "low" : "");
+           (entity.hasLowBalance ? "low" : "") + '\n' + (a.balanceDate ? "dated" : "");
 }
 
 std::string migrateDiscoveryPayload()
@@ -330,6 +330,13 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
                             {"value_template", std::string("{{ value_json.updated }}")},
                             {"device_class", std::string("timestamp")},
                             {"entity_category", std::string("diagnostic")}}));
+    // Only for banks that date their balances: our poll time and the bank's date can differ
+    // by days (a weekend, a bank that books overnight).
+    if (account.balanceDate)
+        cs.push_back(component(id, "balance_date", "sensor", "Balance date",
+                               {{"state_topic", topic},
+                                {"value_template", std::string("{{ value_json.balance_date }}")},
+                                {"device_class", std::string("timestamp")}}));
     cs.push_back(fetchStatus(id, "fetch_status", "Fetch status",
                              topics.sourceStatus(entity.sourceId), bridgeOnly));
     if (entity.hasLowBalance) {

@@ -175,6 +175,7 @@ std::string accountJson(const Account& a, std::chrono::system_clock::time_point 
            ",\"name\":" + jsonString(a.name) + ",\"type\":" + jsonString(a.type) +
            ",\"number\":" + jsonString(a.maskedNumber) +
            ",\"updated\":" + jsonString(formatRfc3339(updated)) +
+           ",\"balance_date\":" + timeOrNull(a.balanceDate) +
            ",\"low_balance\":" + (lowBalance ? (*lowBalance ? "true" : "false") : "null") + "}";
 }
 

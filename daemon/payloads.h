@@ -51,7 +51,9 @@ std::optional<bool> isLowBalance(const Account& account,
                                  const std::optional<std::string>& threshold);
 
 /// {"balance":437.25,"available":437.25,"credit_limit":0.00,"currency":"NOK","name":..,
-///  "type":..,"number":"*******3219","updated":..,"low_balance":null|true|false}
+///  "type":..,"number":"*******3219","updated":..,"balance_date":..|null,
+///  "low_balance":null|true|false}. `updated` is our successful poll, `balance_date` the
+///  bank's own date of the balance (Account::balanceDate), when it gives one.
 /// Amounts are JSON number literals written from minor units, never through a double.
 std::string accountJson(const Account& account, std::chrono::system_clock::time_point updated,
                         std::optional<bool> lowBalance);

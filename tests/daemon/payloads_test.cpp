@@ -40,7 +40,24 @@ TEST(AccountJson, WritesAmountsExactlyAndNoIdentifyingFields)
               "{\"balance\":-1520.40,\"available\":8479.60,\"credit_limit\":10000.00,"
               "\"currency\":\"NOK\",\"name\":\"Kredittkort \\\"gull\\\"\",\"type\":\"Creditcard "
               "account\",\"number\":\"*******3243\",\"updated\":\"2026-11-27T07:00:00+00:00\","
-              "\"low_balance\":false}");
+              "\"balance_date\":null,\"low_balance\":false}");
+    EXPECT_EQ(json.find("abc"), std::string::npos);
+}
+
+TEST(AccountJson, CarriesTheBanksOwnBalanceDateWhenThereIsOne)
+{
+    Account a;
+    a.balance = {43725, "NOK"};
+    a.available = {43725, "NOK"};
+    a.balanceDate = std::chrono::system_clock::time_point(std::chrono::seconds(1795737600));
+    const auto t = std::chrono::system_clock::time_point(std::chrono::seconds(1795762800));
+
+    const std::string json = accountJson(a, t, std::nullopt);
+
+    EXPECT_NE(json.find("\"updated\":\"2026-11-27T07:00:00+00:00\",\"balance_date\":\"2026-11-"
+                        "27T00:00:00+00:00\""),
+              std::string::npos)
+        << json;
     EXPECT_EQ(json.find("abc"), std::string::npos);
 }
 

@@ -175,6 +175,25 @@ TEST(Discovery, LowBalanceEntityOnlyWhenConfigured)
     EXPECT_EQ(low->getValue<std::string>("state_topic"), "bank2mqtt/kid/sparekonto/low_balance");
 }
 
+TEST(Discovery, BalanceDateEntityOnlyForBanksThatDateTheirBalances)
+{
+    AccountEntity account = simulatorAccounts()[1];
+    EXPECT_FALSE(parse(accountDiscovery(testSettings(), account)[0].payload)
+                     ->getObject("components")
+                     ->has("balance_date"));
+    account.account.balanceDate = std::chrono::system_clock::now();
+    const auto messages = accountDiscovery(testSettings(), account);
+    const Object::Ptr root = parse(messages[0].payload);
+    const Object::Ptr date = root->getObject("components")->getObject("balance_date");
+    ASSERT_TRUE(date);
+    EXPECT_EQ(date->getValue<std::string>("device_class"), "timestamp");
+    EXPECT_EQ(date->getValue<std::string>("value_template"), "{{ value_json.balance_date }}");
+    EXPECT_EQ(ha::haEntityId("sensor", root->getObject("device")->getValue<std::string>("name"),
+                             date->getValue<std::string>("name")),
+              "sensor.sparekonto_balance_date");
+    EXPECT_THAT(checkDiscovery(asPairs(messages)), IsEmpty());
+}
+
 TEST(Discovery, AvailabilityCombinesBridgeAndFreshnessExceptForStatusAndRefresh)
 {
     const Object::Ptr root =
