@@ -84,6 +84,17 @@ TEST_F(EbSimConsentTest, EveryConsentGivesNewUidsWithStableHashes)
     }
 }
 
+TEST_F(EbSimConsentTest, CodeOlderThanTenMinutesIsRefused)
+{
+    const auto auth = parseObject(startAuth(86400).body);
+    const std::string code = queryParam(followLogin(auth->getValue<std::string>("url")), "code");
+    ASSERT_EQ(control("POST", "/clock/advance?seconds=601").status, 200);
+    const HttpResult reply = api("POST", "/sessions", "{\"code\":\"" + code + "\"}");
+    EXPECT_EQ(reply.status, 422);
+    EXPECT_EQ(parseObject(reply.body)->getValue<std::string>("error"),
+              "EXPIRED_AUTHORIZATION_CODE");
+}
+
 TEST_F(EbSimConsentTest, ConsentLongerThanTheBankAllowsIs422)
 {
     const HttpResult reply = startAuth(180LL * 86400 + 3600);

@@ -5,6 +5,9 @@
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Parser.h>
 
+#include <chrono>
+#include <thread>
+
 namespace bank2mqtt::ebsim::test {
 namespace {
 
@@ -118,6 +121,28 @@ TEST_F(EbSimLimitsTest, FaultModesAnswerAsDocumented)
     // count=1 each: nothing left.
     EXPECT_EQ(parseObject(control("GET", "/faults").body)->getArray("faults")->size(), 0u);
     EXPECT_EQ(control("POST", "/fault?mode=bogus").status, 400);
+}
+
+TEST_F(EbSimLimitsTest, StopCutsASlowReplyShort)
+{
+    ASSERT_EQ(control("POST", "/fault?mode=slow&endpoint=aspsps&delay_ms=60000").status, 200);
+    auto session = httpsSession();
+    std::thread stopper([&] {
+        // Stop once the slow request is being served (its counter moved), not after a sleep.
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (std::chrono::steady_clock::now() < deadline) {
+            const auto counters = sim_->state().countersJson();
+            if (counters.find("\"aspsps\":1") != std::string::npos) {
+                break;
+            }
+            std::this_thread::yield();
+        }
+        sim_->stop();
+    });
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_ANY_THROW(request(*session, "GET", "/aspsps", {{"Authorization", "Bearer " + jwt()}}));
+    stopper.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(10));
 }
 
 TEST_F(EbSimLimitsTest, ControlPostsNeedContentLength)
