@@ -99,7 +99,9 @@ void EbSimState::countJwt(const std::string& jwt, bool accepted)
         return;
     }
     ++jwtsAccepted_;
-    if (distinctJwts_.insert(jwt).second && jwts_.size() < kMaxJwtsKept) {
+    // Bounded: past the cap a flood of fresh tokens is still counted as accepted, not kept.
+    if (distinctJwts_.size() < kMaxDistinctJwts && distinctJwts_.insert(jwt).second &&
+        jwts_.size() < kMaxJwtsKept) {
         jwts_.push_back(jwt);
     }
 }

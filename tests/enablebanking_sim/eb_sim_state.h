@@ -128,6 +128,7 @@ public:
     std::string jwtsJson() const;
     void resetCounters();
     static constexpr std::size_t kMaxJwtsKept = 10000;
+    static constexpr std::size_t kMaxDistinctJwts = 100000;
 
     /// Waits up to `ms` unless the simulator stops; false if interrupted.
     bool delayUnlessShuttingDown(long ms);

@@ -16,7 +16,15 @@
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstdint>
+#include <cstring>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -44,6 +52,30 @@ Poco::JSON::Object::Ptr parse(const std::string& what, const std::string& body)
     }
 }
 
+/// Keeps 127.0.0.1:`port` from being handed out as an ephemeral port while the simulator is
+/// stopped, so a restart can bind it again (see harness/simulator.cpp, which does the same).
+int holdLoopbackPort(int port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        throw std::runtime_error(std::string("socket: ") + std::strerror(errno));
+    }
+    const int on = 1;
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) != 0 ||
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof on) != 0 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        const int e = errno;
+        ::close(fd);
+        throw std::runtime_error("cannot hold 127.0.0.1:" + std::to_string(port) +
+                                 " for simulator restarts: " + std::strerror(e));
+    }
+    return fd;
+}
+
 }  // namespace
 
 EnableBankingSimulator::EnableBankingSimulator(std::string binary, std::string certDir)
@@ -54,6 +86,9 @@ EnableBankingSimulator::EnableBankingSimulator(std::string binary, std::string c
 EnableBankingSimulator::~EnableBankingSimulator()
 {
     stop();
+    if (httpsPortGuard_ >= 0) {
+        ::close(httpsPortGuard_);
+    }
 }
 
 void EnableBankingSimulator::start(const std::vector<std::string>& extraArgs)
@@ -82,6 +117,9 @@ void EnableBankingSimulator::start(const std::vector<std::string>& extraArgs)
     }
     httpsPort_ = std::stoi(match[1]);
     controlPort_ = std::stoi(match[2]);
+    if (httpsPortGuard_ < 0) {
+        httpsPortGuard_ = holdLoopbackPort(httpsPort_);
+    }
 }
 
 void EnableBankingSimulator::stop()

@@ -96,6 +96,7 @@ private:
     std::string certDir_;
     int httpsPort_ = 0;
     int controlPort_ = 0;
+    int httpsPortGuard_ = -1;  // bound, never listening: keeps httpsPort_ free for a restart
     std::unique_ptr<ChildProcess> process_;
     std::string pastTranscripts_;
 };
