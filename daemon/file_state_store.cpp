@@ -9,6 +9,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <sstream>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -75,6 +76,30 @@ std::optional<std::string> readStateFile(const std::string& path, Logger& log)
     return text;
 }
 
+// Holds an exclusive flock on `<path>.lock` for one change; without one (state_dir unusable)
+// the change goes ahead unlocked, as before: the write itself will fail and say so.
+class CrossProcessLock {
+public:
+    explicit CrossProcessLock(const std::string& path)
+    {
+        fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
+                     0600);
+        if (fd_ >= 0)
+            while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
+            }
+    }
+    ~CrossProcessLock()
+    {
+        if (fd_ >= 0)
+            ::close(fd_);  // releases the lock
+    }
+    CrossProcessLock(const CrossProcessLock&) = delete;
+    CrossProcessLock& operator=(const CrossProcessLock&) = delete;
+
+private:
+    int fd_ = -1;
+};
+
 }  // namespace
 
 FileStateStore::FileStateStore(std::string path, Logger& log,
@@ -82,33 +107,61 @@ FileStateStore::FileStateStore(std::string path, Logger& log,
     : path_(std::move(path)), log_(log),
       health_(health ? std::move(health) : std::make_shared<StateDirHealth>())
 {
-    load();
+    refresh();
 }
 
-void FileStateStore::load()
+std::map<std::string, std::string> FileStateStore::readValues() const
 {
-    if (path_.empty())
-        return;
+    std::map<std::string, std::string> values;
     const std::optional<std::string> text = readStateFile(path_, log_);
     if (!text)
-        return;
+        return values;
     try {
         Poco::JSON::Parser parser;
         auto object = parser.parse(*text).extract<Poco::JSON::Object::Ptr>();
         for (const auto& [key, value] : *object) {
             if (value.isString())
-                values_[key] = value.extract<std::string>();
+                values[key] = value.extract<std::string>();
         }
     } catch (...) {
         log_.warning("state file " + path_ +
                      " is unreadable (corrupt or truncated); ignoring it and starting afresh");
-        values_.clear();
+        values.clear();
     }
+    return values;
+}
+
+void FileStateStore::refresh() const
+{
+    if (path_.empty())
+        return;
+    struct stat st {};
+    std::optional<FileIdentity> now;
+    if (::lstat(path_.c_str(), &st) == 0)
+        now = FileIdentity{st.st_dev, st.st_ino,
+                           static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
+                               st.st_mtim.tv_nsec,
+                           st.st_size};
+    if (seen_ == now && seen_)
+        return;
+    // A file that is gone or unusable keeps what this process knows (a first run, or a
+    // state_dir that broke, which the writes report).
+    if (now || !seen_) {
+        values_ = readValues();
+        for (const auto& [key, value] : pending_) {
+            if (value)
+                values_[key] = *value;
+            else
+                values_.erase(key);
+        }
+    }
+    seen_ = now;
 }
 
 std::optional<std::string> FileStateStore::get(const std::string& key) const
 {
     std::lock_guard<std::mutex> lock(mutex_);
+    refresh();
     auto it = values_.find(key);
     if (it == values_.end())
         return std::nullopt;
@@ -117,25 +170,51 @@ std::optional<std::string> FileStateStore::get(const std::string& key) const
 
 void FileStateStore::put(const std::string& key, const std::string& value)
 {
-    std::lock_guard<std::mutex> lock(mutex_);
-    auto it = values_.find(key);
-    if (it != values_.end() && it->second == value)
-        return;
-    values_[key] = value;
-    save();
+    change(key, value);
 }
 
 void FileStateStore::erase(const std::string& key)
 {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (values_.erase(key) > 0)
-        save();
+    change(key, std::nullopt);
 }
 
-void FileStateStore::save()
+void FileStateStore::change(const std::string& key, const std::optional<std::string>& value)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    refresh();
+    auto it = values_.find(key);
+    const bool same = value ? (it != values_.end() && it->second == *value) : it == values_.end();
+    if (same && pending_.empty())
+        return;
+    if (path_.empty()) {
+        if (value)
+            values_[key] = *value;
+        else
+            values_.erase(key);
+        return;
+    }
+    const CrossProcessLock crossProcess(path_);
+    refresh();  // what another process wrote before we had the lock
+    pending_[key] = value;
+    if (value)
+        values_[key] = *value;
+    else
+        values_.erase(key);
+    if (save()) {
+        pending_.clear();
+        struct stat st {};
+        if (::lstat(path_.c_str(), &st) == 0)
+            seen_ = FileIdentity{st.st_dev, st.st_ino,
+                                 static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
+                                     st.st_mtim.tv_nsec,
+                                 st.st_size};
+    }
+}
+
+bool FileStateStore::save()
 {
     if (path_.empty())
-        return;
+        return true;
     Poco::JSON::Object object;
     for (const auto& [key, value] : values_)
         object.set(key, value);
@@ -175,9 +254,11 @@ void FileStateStore::save()
         if (health_->failed())
             log_.warning("cannot write state file " + path_ + ": " + failure +
                          "; keeping state in memory only (check state_dir)");
-    } else if (health_->succeeded()) {
-        log_.info("state files can be written again (" + path_ + ")");
+        return false;
     }
+    if (health_->succeeded())
+        log_.info("state files can be written again (" + path_ + ")");
+    return true;
 }
 
 }  // namespace bank2mqtt

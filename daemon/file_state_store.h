@@ -8,11 +8,21 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+
+#include <sys/types.h>
 
 namespace bank2mqtt {
 
-/// Loads `path` once at construction; every put/erase rewrites the whole file atomically
+/// Shared by processes: the daemon and `bank2mqtt --authorize` (run while the service runs)
+/// use the same files. A put/erase takes an exclusive lock on `<path>.lock` (flock), reads the
+/// file again if another process replaced it, applies only its own change and writes the
+/// result, so neither process overwrites what the other wrote. get() reads the file again when
+/// it changed on disk (a stat per call), so a new session written by another process reaches
+/// the daemon without a restart.
+///
+/// Every put/erase rewrites the whole file atomically
 /// (write to a temporary file created anew with O_EXCL | O_NOFOLLOW and mode 0600, fsync,
 /// rename), so a symbolic link planted in state_dir never redirects a write. A corrupt file,
 /// a symbolic link, a non-regular file or one larger than kMaxFileSize is ignored with a
@@ -37,13 +47,32 @@ public:
     const std::string& path() const { return path_; }
 
 private:
-    void load();
-    void save();  // caller holds mutex_
+    /// Which file was read last (a rename by any writer gives a new inode).
+    struct FileIdentity {
+        dev_t device = 0;
+        ino_t inode = 0;
+        long long mtimeNs = 0;
+        off_t size = -1;
+        bool operator==(const FileIdentity& o) const
+        {
+            return device == o.device && inode == o.inode && mtimeNs == o.mtimeNs && size == o.size;
+        }
+    };
+    /// Reads the file again when it changed on disk since it was last read or written, then
+    /// re-applies this process's changes not yet written. Caller holds mutex_.
+    void refresh() const;
+    std::map<std::string, std::string> readValues() const;
+    /// Applies a change (nullopt: erase) under the cross-process lock and writes the file.
+    void change(const std::string& key, const std::optional<std::string>& value);
+    bool save();  // caller holds mutex_; false when the write failed
 
     std::string path_;
     Logger& log_;
     mutable std::mutex mutex_;
-    std::map<std::string, std::string> values_;
+    mutable std::map<std::string, std::string> values_;
+    /// This process's changes that are not on disk yet (a failed write): value, or erase.
+    std::map<std::string, std::optional<std::string>> pending_;
+    mutable std::optional<FileIdentity> seen_;
     std::shared_ptr<StateDirHealth> health_;
 };
 

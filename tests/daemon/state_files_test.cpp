@@ -178,3 +178,32 @@ TEST_F(StateFiles, NeverCreatesTheLockThroughAPlantedLink)
 }
 
 }  // namespace
+
+// The daemon and `bank2mqtt --authorize` share the files: each writes only its own change
+// (two stores on one file act as two processes; flock locks per open file).
+TEST_F(StateFiles, TwoWritersOfOneFileKeepEachOthersValues)
+{
+    FileStateStore daemon(path("eb.plugin.json"), log_);
+    FileStateStore authorize(path("eb.plugin.json"), log_);
+    daemon.put("token", "daemon's");
+
+    authorize.put("session", "new consent");
+    daemon.put("counter", "5");  // loaded before the session was written
+
+    FileStateStore reread(path("eb.plugin.json"), log_);
+    EXPECT_EQ(reread.get("session"), "new consent");
+    EXPECT_EQ(reread.get("token"), "daemon's");
+    EXPECT_EQ(reread.get("counter"), "5");
+}
+
+TEST_F(StateFiles, AValueWrittenByAnotherProcessIsSeenWithoutARestart)
+{
+    FileStateStore daemon(path("eb.plugin.json"), log_);
+    EXPECT_FALSE(daemon.get("session"));
+
+    FileStateStore(path("eb.plugin.json"), log_).put("session", "new consent");
+
+    EXPECT_EQ(daemon.get("session"), "new consent");
+    FileStateStore(path("eb.plugin.json"), log_).erase("session");
+    EXPECT_FALSE(daemon.get("session"));
+}

@@ -17,7 +17,7 @@ namespace {
 
 using Stream = ChildProcess::Stream;
 
-/// Regular files directly in `dir`, but the lock file.
+/// Regular files directly in `dir`, but the lock files (bank2mqtt.lock, <file>.lock).
 std::vector<std::string> filesIn(const std::string& dir)
 {
     std::vector<std::string> files;
@@ -26,8 +26,9 @@ std::vector<std::string> filesIn(const std::string& dir)
         return files;
     while (const dirent* entry = ::readdir(d)) {
         const std::string path = dir + "/" + entry->d_name;
-        if (std::string(entry->d_name) == "bank2mqtt.lock")
-            continue;  // holds no state, only the lock against a second instance
+        const std::string name = entry->d_name;
+        if (name.size() > 5 && name.compare(name.size() - 5, 5, ".lock") == 0)
+            continue;  // holds no state, only a lock (a second instance, a writer's turn)
         struct stat st {};
         if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode))
             files.push_back(path);
