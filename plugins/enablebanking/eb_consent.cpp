@@ -45,6 +45,8 @@ std::chrono::system_clock::time_point consentValidUntil(std::chrono::system_cloc
 {
     if (maximum <= std::chrono::seconds(0))
         maximum = kFallbackConsentValidity;
+    // PSD2 consents last months; a larger number is an error, and could overflow the clock.
+    maximum = std::min<std::chrono::seconds>(maximum, std::chrono::hours(24 * 3650));
     const auto margin = std::min<std::chrono::seconds>(std::chrono::hours(24), maximum / 10);
     return std::chrono::time_point_cast<std::chrono::seconds>(now) + maximum - margin;
 }
@@ -66,6 +68,10 @@ std::optional<std::chrono::system_clock::time_point> parseRfc3339(std::string_vi
     const int year = digits(text, 0, 4, ok);
     const int month = digits(text, 5, 2, ok);
     const int day = digits(text, 8, 2, ok);
+    // Years outside 1900..2200 are refused: system_clock counts nanoseconds in an int64, which
+    // ends in 2262 (found by fuzzing), and no consent or balance date lies there.
+    if (ok && (year < 1900 || year > 2200))
+        return std::nullopt;
     if (!ok || text[4] != '-' || text[7] != '-' || month < 1 || month > 12 || day < 1 || day > 31)
         return std::nullopt;
     long seconds = daysFromCivil(year, month, day) * 86400L;

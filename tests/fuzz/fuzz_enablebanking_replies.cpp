@@ -42,9 +42,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::check(fuzz::longestDigitRun(a.account.maskedNumber) <= 4, "number is masked");
     }
     checkStatus(parseSessionStatusReply(r, c).status);
-    checkStatus(parseAspspsReply(r, c).status);
+    const AspspsReply aspsps = parseAspspsReply(r, c);
+    checkStatus(aspsps.status);
+    for (const Aspsp& a : aspsps.aspsps) {
+        const auto until =
+            consentValidUntil(c.now, a.maximumConsentValidity.value_or(std::chrono::seconds(0)));
+        fuzz::check(until > c.now, "a consent ends after now");
+        fuzz::check(parseRfc3339(formatRfc3339(until)) == until, "valid_until reads back");
+    }
     checkStatus(parseApplicationReply(r, c).status);
-    checkStatus(parseAuthReply(r, c).status);
+    const AuthReply auth = parseAuthReply(r, c);
+    checkStatus(auth.status);
+    if (auth.status.bankMaximum)
+        consentValidUntil(c.now, *auth.status.bankMaximum);
 
     const RedirectResult redirect = parseRedirect(input, "state-1");
     fuzz::check(redirect.ok() == redirect.message.empty(), "redirect: message iff not ok");

@@ -126,6 +126,12 @@ TEST(EbApi, ConsentAsksForTheBanksMaximumLessAMargin)
               kNow + kFallbackConsentValidity - std::chrono::hours(24));
 }
 
+TEST(EbApi, AnAbsurdMaximumIsCappedAtTenYears)
+{
+    EXPECT_EQ(consentValidUntil(kNow, seconds(9999999999)),
+              kNow + std::chrono::hours(24 * 3650) - std::chrono::hours(24));
+}
+
 TEST(EbApi, Rfc3339WithOffset)
 {
     EXPECT_EQ(formatRfc3339(kNow), "2026-11-27T07:00:00.000000+00:00");
@@ -133,8 +139,8 @@ TEST(EbApi, Rfc3339WithOffset)
     EXPECT_EQ(parseRfc3339("2026-11-27T08:00:00+01:00"), kNow);
     EXPECT_EQ(parseRfc3339("2026-11-27T07:00:00Z"), kNow);
     EXPECT_EQ(parseRfc3339("2026-11-27"), kNow - std::chrono::hours(7));
-    for (const char* bad :
-         {"", "2026-13-01", "27.11.2026", "2026-11-27T07:00", "2026-11-27T07:00:00+1"})
+    for (const char* bad : {"", "2026-13-01", "27.11.2026", "2026-11-27T07:00",
+                            "2026-11-27T07:00:00+1", "8265-11-27", "1899-12-31T00:00:00Z"})
         EXPECT_FALSE(parseRfc3339(bad).has_value()) << bad;
 }
 
