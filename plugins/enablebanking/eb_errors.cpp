@@ -2,6 +2,7 @@
 // Classification of Enable Banking replies into EbOutcome + one sentence (see eb_errors.h).
 #include "eb_errors.h"
 
+#include "bank_text.h"
 #include "json_reply.h"
 
 #include <cctype>
@@ -108,7 +109,7 @@ struct ErrorBody {
     std::string sanitized;
 };
 
-ErrorBody readErrorBody(const HttpResponse& r)
+ErrorBody readErrorBody(const HttpResponse& r, const std::vector<std::string>& secrets)
 {
     ErrorBody body;
     if (isHtmlReply(r))
@@ -118,10 +119,12 @@ ErrorBody readErrorBody(const HttpResponse& r)
         return body;
     body.code = safeCode(stringMember(parsed.object, "error").value_or(""));
     body.message = stringMember(parsed.object, "message").value_or("");
-    body.sanitized = maskIds(sanitizeBankMessage(body.message));
+    const auto clean = [&](const std::string& text) {
+        return maskIds(sanitizeBankMessage(redactSecrets(text, secrets)));
+    };
+    body.sanitized = clean(body.message);
     if (body.sanitized.empty())
-        body.sanitized =
-            maskIds(sanitizeBankMessage(stringMember(parsed.object, "detail").value_or("")));
+        body.sanitized = clean(stringMember(parsed.object, "detail").value_or(""));
     return body;
 }
 
@@ -146,7 +149,7 @@ std::string quoted(const std::string& status, const ErrorBody& body)
 
 EbStatus classifyError(const HttpResponse& r, EbCall call, const ReplyContext& c)
 {
-    const ErrorBody body = readErrorBody(r);
+    const ErrorBody body = readErrorBody(r, c.secrets);
     const std::string& code = body.code;
     const std::string status = httpStatusText(r.status, r.reason);
     const std::string what = callName(call);

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace bank2mqtt::enablebanking {
 
@@ -62,6 +63,10 @@ struct EbStatus {
 struct ReplyContext {
     std::chrono::milliseconds timeout{std::chrono::seconds(20)};  ///< for "within N s"
     std::chrono::system_clock::time_point now{};                  ///< for Retry-After dates
+    /// Redacted from the bank's own words before they are sanitised and cut (redactSecrets()):
+    /// the caller passes what it knows and a reply may echo back, such as the session id, the
+    /// account uids, the IBANs and the account holder's name.
+    std::vector<std::string> secrets;
 };
 
 /// Ok for a 2xx JSON reply (its body is then the parser's business); otherwise the outcome and

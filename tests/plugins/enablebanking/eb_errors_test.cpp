@@ -170,6 +170,21 @@ TEST(EbErrors, MessagesNeverQuoteSessionIdsOrUids)
     EXPECT_THAT(s.message, HasSubstr("not found"));
 }
 
+TEST(EbErrors, TheHolderNameAndOtherKnownSecretsAreRedacted)
+{
+    ReplyContext c = context();
+    c.secrets = {"Kari Nordmann", "u-1-short"};
+    const EbStatus s = classifyReply(
+        reply(
+            400,
+            R"({"message":"Account u-1-short of Kari Nordmann is blocked","error":"ASPSP_ERROR"})"),
+        EbCall::Balances, c);
+    EXPECT_EQ(s.outcome, EbOutcome::AccountError);
+    EXPECT_THAT(s.message, Not(HasSubstr("Kari")));
+    EXPECT_THAT(s.message, Not(HasSubstr("u-1-short")));
+    EXPECT_THAT(s.message, HasSubstr("is blocked"));
+}
+
 TEST(EbErrors, AnErrorFieldThatIsNotACodeIsNotQuoted)
 {
     const EbStatus s = classify(reply(400, R"({"message":"m","error":"secret value 123"})"));
