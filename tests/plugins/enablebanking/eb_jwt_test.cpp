@@ -72,7 +72,7 @@ TEST(EbJwt, SignsRs256WithTheHeaderAndClaimsEnableBankingRequires)
     EXPECT_EQ(token.payload().getValue<Poco::Int64>("exp"), 1795762800 + 3600);
 }
 
-TEST(EbJwt, ATokenSignedWithAnotherKeyDoesNotVerify)
+TEST(EbJwt, ATamperedSignatureDoesNotVerify)
 {
     std::string error;
     const std::string jwt =
