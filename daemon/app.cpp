@@ -102,6 +102,9 @@ void App::defineOptions(Poco::Util::OptionSet& options)
     options.addOption(
         Poco::Util::Option("check-config", "", "validate the configuration and plugins"));
     options.addOption(
+        Poco::Util::Option("authorize", "", "give the bank consent for SOURCE, on this terminal")
+            .argument("SOURCE"));
+    options.addOption(
         Poco::Util::Option("log-level", "", "debug, info, warning or error").argument("LEVEL"));
     options.addOption(Poco::Util::Option("version", "", "print the version"));
     options.addOption(Poco::Util::Option("help", "h", "print this help"));
@@ -119,7 +122,10 @@ void App::handleOption(const std::string& name, const std::string& value)
         listSource_ = value;
     } else if (name == "check-config")
         mode_ = Mode::CheckConfig;
-    else if (name == "version")
+    else if (name == "authorize") {
+        mode_ = Mode::Authorize;
+        authorizeSource_ = value;
+    } else if (name == "version")
         mode_ = Mode::Version;
     else if (name == "help")
         mode_ = Mode::Help;
@@ -136,6 +142,7 @@ void App::printHelp() const
 {
     std::cout
         << "Usage: bank2mqtt [--config=FILE] [--once] [--list-accounts[=SOURCE]] [--check-config]\n"
+           "                 [--authorize=SOURCE]\n"
            "                 [--log-level=LEVEL] [--version] [--help]\n\n"
            "Reads bank balances through the banks' open APIs and publishes them to MQTT\n"
            "as retained messages.\n\n"
@@ -143,6 +150,7 @@ void App::printHelp() const
            "  --once                 poll every source once, publish, disconnect, exit\n"
            "  --list-accounts[=SRC]  log in and print each account, to fill in accounts =\n"
            "  --check-config         validate the file and load every plugin, no network\n"
+           "  --authorize=SOURCE     give the bank consent for SOURCE (banks that need a person)\n"
            "  --log-level=LEVEL      debug, info (default), warning or error\n"
            "  --version              print the version\n"
            "  --help                 print this help\n\n"
@@ -150,7 +158,7 @@ void App::printHelp() const
            "77 credentials rejected by the bank, 78 configuration error.\n";
 }
 
-void App::loadSources(bool persistentState)
+void App::loadSources(StateUse state)
 {
     config_ = std::make_unique<Config>(loadConfig(configFile_));
     NamedLogger log("bank2mqtt");
@@ -159,7 +167,7 @@ void App::loadSources(bool persistentState)
 
     std::string stateDir;
     auto stateHealth = std::make_shared<StateDirHealth>();
-    if (persistentState) {
+    if (state != StateUse::Memory) {
         stateDir = config_->daemon.stateDir;
         bool usable = true;
         try {
@@ -173,7 +181,7 @@ void App::loadSources(bool persistentState)
         // Before any state file is read: two daemons on one state_dir would overwrite each
         // other's tokens and published topics. Configuration error (78): each instance needs
         // its own state_dir, and systemd must not restart into the same refusal.
-        if (usable) {
+        if (usable && state == StateUse::Owned) {
             stateLock_ = std::make_unique<StateDirLock>(stateDir);
             if (stateLock_->outcome() == StateDirLock::Outcome::Busy)
                 throw ConfigError(stateLock_->busyMessage(stateDir));
@@ -249,6 +257,8 @@ int App::main(const std::vector<std::string>& args)
     } sslGuard;
     try {
         switch (mode_) {
+        case Mode::Authorize:
+            return authorize();
         case Mode::CheckConfig:
             return checkConfig();
         case Mode::ListAccounts:

@@ -46,11 +46,17 @@ protected:
     int main(const std::vector<std::string>& args) override;
 
 private:
-    enum class Mode { Daemon, Once, ListAccounts, CheckConfig, Help, Version };
+    enum class Mode { Daemon, Once, ListAccounts, CheckConfig, Authorize, Help, Version };
+    /// How loadSources() treats state_dir.
+    enum class StateUse {
+        Memory,  ///< no state files (--check-config, --list-accounts)
+        Shared,  ///< the files, without the instance lock (--authorize, next to a running daemon)
+        Owned,   ///< the files and the instance lock (the daemon, --once)
+    };
 
     /// Loads the config and every source's plugin, validated and configured. Throws
     /// UsageError / ConfigError / PluginError with complete messages.
-    void loadSources(bool createStateDir);
+    void loadSources(StateUse state);
     /// One SourcePoller per source, each added to the scheduler, due at once.
     std::vector<std::unique_ptr<SourcePoller>> makePollers(Publisher& publisher,
                                                            Scheduler& scheduler);
@@ -60,11 +66,14 @@ private:
     int runOnce();
     int listAccounts();
     int checkConfig();
+    /// --authorize=SOURCE: the source's Authorization capability driven on the terminal.
+    int authorize();
     void printHelp() const;
 
     Mode mode_ = Mode::Daemon;
     std::string configFile_ = "/etc/bank2mqtt/bank2mqtt.ini";
     std::string listSource_;
+    std::string authorizeSource_;
     LogLevel logLevel_ = LogLevel::Info;
     bool initialized_ = false;
     std::string usageError_;

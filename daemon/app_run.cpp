@@ -3,6 +3,7 @@
 #include "app.h"
 
 #include "account_table.h"
+#include "authorize_terminal.h"
 #include "config.h"
 #include "discovery.h"
 #include "duration.h"
@@ -119,7 +120,7 @@ SourcePlan planFor(const SourceSettings& s, const MqttSettings& m)
 
 int App::checkConfig()
 {
-    loadSources(false);
+    loadSources(StateUse::Memory);
     std::cout << config_->file << ": configuration OK, " << sources_.size() << " source"
               << (sources_.size() == 1 ? "" : "s") << "\n";
     for (const auto& s : sources_)
@@ -131,7 +132,7 @@ int App::checkConfig()
 
 int App::listAccounts()
 {
-    loadSources(false);
+    loadSources(StateUse::Memory);
     std::vector<FetchResult> failures;
     bool found = false;
     for (auto& s : sources_) {
@@ -153,9 +154,28 @@ int App::listAccounts()
     return exitCodeFor(failures);
 }
 
+int App::authorize()
+{
+    // Shared state: the service may be running; the plugin's state file takes both writers.
+    loadSources(StateUse::Shared);
+    for (auto& s : sources_) {
+        if (s->settings().id != authorizeSource_)
+            continue;
+        auto* auth = capabilityOf<Authorization>(s->source());
+        if (auth == nullptr)
+            throw UsageError("--authorize=" + authorizeSource_ + ": [source." + authorizeSource_ +
+                             "] (plugin " + s->plugin().info().name +
+                             ") needs no authorization; its credentials are in the configuration");
+        return runAuthorization(*auth, authorizeSource_, readStdinLine, std::cout,
+                                [&s](const std::string& text) { return s->scrub(text); });
+    }
+    throw UsageError("--authorize=" + authorizeSource_ + ": no [source." + authorizeSource_ +
+                     "] in " + config_->file);
+}
+
 int App::runOnce()
 {
-    loadSources(true);
+    loadSources(StateUse::Owned);
     NamedLogger log("bank2mqtt");
     PahoMqttClient mqtt(mqttOptions(config_->mqtt));
     Publisher publisher(mqtt, config_->mqtt.baseTopic, config_->mqtt.discoveryPrefix);
@@ -239,7 +259,7 @@ int App::runDaemon()
     for (const int ignored : {SIGHUP, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE})
         std::signal(ignored, SIG_IGN);
 
-    loadSources(true);
+    loadSources(StateUse::Owned);
     NamedLogger log("bank2mqtt");
     PahoMqttClient mqtt(mqttOptions(config_->mqtt));
     Publisher publisher(mqtt, config_->mqtt.baseTopic, config_->mqtt.discoveryPrefix);

@@ -35,6 +35,8 @@ public:
     /// The plugin's instance behind CheckedSource: use this one, never the bare instance.
     BankSource& source() { return *checked_; }
     NamedLogger& log() { return log_; }
+    /// Replaces the source's secrets in a text the plugin produced (capabilities' texts).
+    std::string scrub(const std::string& text) const { return scrubber_.scrub(text); }
     StateStore& hostState() { return hostState_; }
     /// Interrupts a fetch in progress (shutdown); thread-safe.
     void abort() { http_.abort(); }
