@@ -65,11 +65,13 @@ void Scheduler::started(const std::string& id, TimePoint attemptStarted)
     Entry& e = entry(id);
     e.lastAttempt = attemptStarted;
     e.next.reset();
+    e.inFlight = true;
 }
 
 void Scheduler::succeeded(const std::string& id, TimePoint attemptStarted)
 {
     Entry& e = entry(id);
+    e.inFlight = false;
     e.lastAttempt = attemptStarted;
     e.failures = 0;
     e.next = attemptStarted + e.interval;
@@ -78,6 +80,7 @@ void Scheduler::succeeded(const std::string& id, TimePoint attemptStarted)
 void Scheduler::failed(const std::string& id, TimePoint attemptStarted)
 {
     Entry& e = entry(id);
+    e.inFlight = false;
     e.lastAttempt = attemptStarted;
     e.failures = std::min(e.failures + 1, 62);
     const std::chrono::milliseconds base =
@@ -101,6 +104,7 @@ void Scheduler::rateLimited(const std::string& id, TimePoint attemptStarted,
         return;
     }
     Entry& e = entry(id);
+    e.inFlight = false;
     e.lastAttempt = attemptStarted;
     e.failures = std::min(e.failures + 1, 62);
     e.next = attemptStarted + std::min(*retryAfter, kMaxRetryAfter);
@@ -109,6 +113,7 @@ void Scheduler::rateLimited(const std::string& id, TimePoint attemptStarted,
 void Scheduler::suspend(const std::string& id, TimePoint attemptStarted)
 {
     Entry& e = entry(id);
+    e.inFlight = false;
     e.lastAttempt = attemptStarted;
     e.failures = std::min(e.failures + 1, 62);
     e.next.reset();
@@ -117,6 +122,10 @@ void Scheduler::suspend(const std::string& id, TimePoint attemptStarted)
 void Scheduler::refresh(const std::string& id, TimePoint now)
 {
     Entry& e = entry(id);
+    // The fetch under way is the fresh poll asked for; a due time now would only make the
+    // poll loop wake again and again until it ends.
+    if (e.inFlight)
+        return;
     TimePoint earliest = now;
     if (e.lastAttempt)
         earliest = std::max(now, *e.lastAttempt +

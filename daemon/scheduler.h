@@ -41,7 +41,7 @@ public:
     std::optional<TimePoint> nextDue(const std::string& id) const;
 
     /// A fetch of `id` started and runs elsewhere: not due again until its outcome is told
-    /// (succeeded, failed, rateLimited or suspend).
+    /// (succeeded, failed, rateLimited or suspend); a refresh meanwhile is served by that fetch.
     void started(const std::string& id, TimePoint attemptStarted);
     void succeeded(const std::string& id, TimePoint attemptStarted);
     void failed(const std::string& id, TimePoint attemptStarted);
@@ -63,6 +63,7 @@ private:
         std::optional<TimePoint> lastAttempt;
         int failures = 0;
         int order = 0;
+        bool inFlight = false;  ///< started() until its outcome is told
     };
     Entry& entry(const std::string& id);
     const Entry& entry(const std::string& id) const;

@@ -157,3 +157,21 @@ TEST(Scheduler, DueListsSourcesInTheOrderAdded)
 
     EXPECT_EQ(s.due(kT0), (std::vector<std::string>{"zeta", "alpha"}));
 }
+
+TEST(Scheduler, ARefreshDuringAFetchIsServedByThatFetch)
+{
+    Scheduler s([] { return 0.0; });
+    const auto t0 = Scheduler::TimePoint{} + std::chrono::hours(1);
+    s.add("kid", std::chrono::minutes(15), t0);
+    s.started("kid", t0);
+
+    s.refresh("kid", t0 + std::chrono::seconds(40));
+
+    // Nothing due while the fetch runs (the poll loop would spin on a due time in the past).
+    EXPECT_TRUE(s.due(t0 + std::chrono::minutes(5)).empty());
+    EXPECT_FALSE(s.nextWake().has_value());
+    s.succeeded("kid", t0);
+    EXPECT_EQ(s.nextDue("kid"), t0 + std::chrono::minutes(15));
+    s.refresh("kid", t0 + std::chrono::seconds(40));
+    EXPECT_EQ(s.nextDue("kid"), t0 + std::chrono::seconds(40));
+}
