@@ -26,8 +26,10 @@
 #include <csignal>
 #include <future>
 #include <iostream>
+#include <pwd.h>
 #include <random>
 #include <set>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
@@ -158,6 +160,24 @@ int App::authorize()
 {
     // Shared state: the service may be running; the plugin's state file takes both writers.
     loadSources(StateUse::Shared);
+    // What is stored must be readable by the service: a consent written by root (or one that
+    // cannot be written at all) would be lost while the bank's one-time code is spent.
+    const std::string& stateDir = config_->daemon.stateDir;
+    struct stat st {};
+    if (::stat(stateDir.c_str(), &st) != 0 || ::access(stateDir.c_str(), W_OK | X_OK) != 0)
+        throw UsageError("--authorize=" + authorizeSource_ + ": state_dir " + stateDir +
+                         " cannot be written by this user; run it as the service user, e.g. "
+                         "sudo -u bank2mqtt bank2mqtt --authorize=" +
+                         authorizeSource_);
+    if (st.st_uid != ::geteuid()) {
+        const passwd* owner = ::getpwuid(st.st_uid);
+        const std::string user = owner ? owner->pw_name : std::to_string(st.st_uid);
+        throw UsageError("--authorize=" + authorizeSource_ + ": state_dir " + stateDir +
+                         " belongs to " + user +
+                         "; run it as that user so that the service can read what is stored: "
+                         "sudo -u " +
+                         user + " bank2mqtt --authorize=" + authorizeSource_);
+    }
     for (auto& s : sources_) {
         if (s->settings().id != authorizeSource_)
             continue;

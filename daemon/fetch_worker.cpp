@@ -42,6 +42,7 @@ void FetchWorker::stop()
 {
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
+    requested_ = false;  // a fetch that has not started will not: nothing to wait for
     wake_.notify_one();
 }
 

@@ -84,9 +84,27 @@ public:
     {
         fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY,
                      0600);
-        if (fd_ >= 0)
-            while (::flock(fd_, LOCK_EX) != 0 && errno == EINTR) {
-            }
+        struct stat st {};
+        // Only a lock file of our own: one that somebody else made (and may hold forever) must
+        // not stop the poll thread.
+        if (fd_ >= 0 &&
+            (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != ::geteuid())) {
+            ::close(fd_);
+            fd_ = -1;
+        }
+        // Bounded: the other process writes a small file; 5 s means it is stuck, and then this
+        // change goes ahead unlocked (still atomic; at worst it loses the other's key).
+        for (int tries = 0; fd_ >= 0 && tries < 500; ++tries) {
+            if (::flock(fd_, LOCK_EX | LOCK_NB) == 0)
+                return;
+            if (errno != EWOULDBLOCK && errno != EINTR)
+                break;
+            ::usleep(10000);
+        }
+        if (fd_ >= 0) {
+            ::close(fd_);
+            fd_ = -1;
+        }
     }
     ~CrossProcessLock()
     {
@@ -142,18 +160,16 @@ void FileStateStore::refresh() const
                            static_cast<long long>(st.st_mtim.tv_sec) * 1000000000LL +
                                st.st_mtim.tv_nsec,
                            st.st_size};
-    if (seen_ == now && seen_)
+    // A file that is gone (or a directory that cannot be searched) keeps what this process
+    // knows: a first run, a state_dir cleaned under the daemon, which the next write reports.
+    if (!now || seen_ == now)
         return;
-    // A file that is gone or unusable keeps what this process knows (a first run, or a
-    // state_dir that broke, which the writes report).
-    if (now || !seen_) {
-        values_ = readValues();
-        for (const auto& [key, value] : pending_) {
-            if (value)
-                values_[key] = *value;
-            else
-                values_.erase(key);
-        }
+    values_ = readValues();
+    for (const auto& [key, value] : pending_) {
+        if (value)
+            values_[key] = *value;
+        else
+            values_.erase(key);
     }
     seen_ = now;
 }

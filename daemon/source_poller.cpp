@@ -62,7 +62,11 @@ void SourcePoller::restoreLastSuccess()
         return;
     const auto wallNow = clock_.wallNow();
     const auto then = std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
-    status_.lastSuccess = std::min(then, wallNow);  // a clock set back must not make it younger
+    // A success "in the future" means this clock is behind (a Pi without a clock chip before
+    // NTP): the age is unknown, so the accounts stay offline until a poll succeeds.
+    if (then > wallNow)
+        return;
+    status_.lastSuccess = then;
     lastSuccessMono_ =
         clock_.monotonicNow() - std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                     wallNow - *status_.lastSuccess);
@@ -146,9 +150,10 @@ FetchResult SourcePoller::apply(FetchOutcome outcome)
         break;
     case FetchStatus::Temporary:
     case FetchStatus::ConfigError: {
+        // Monotonic, like checkFreshness(): a wall clock stepped back must not flap the state.
         const bool tooOld =
-            !status_.lastSuccess || wallStarted - *status_.lastSuccess > plan_.maxAge;
-        status_.state = (tooOld && status_.lastSuccess) ? SourceState::Stale : SourceState::Error;
+            !lastSuccessMono_ || outcome.monoStarted - *lastSuccessMono_ > plan_.maxAge;
+        status_.state = (tooOld && lastSuccessMono_) ? SourceState::Stale : SourceState::Error;
         status_.error = result.message.empty() ? "the fetch failed" : result.message;
         break;
     }

@@ -309,3 +309,25 @@ TEST(AccountDiscoveryCache, BuildsAgainOnlyWhenWhatTheEntitiesShowChanges)
     cache.topics(entity, out);
     EXPECT_EQ(out.size(), 1u) << "a forgotten account is built again";
 }
+
+TEST(RestartFreshness, ASuccessSavedInTheFutureIsOfUnknownAge)
+{
+    Rig rig;
+    PublishedTopics registry(rig.daemonState);
+    {
+        SourcePoller before(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                            rig.publisher, registry);
+        rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
+        before.poll();
+    }
+    // The next boot's clock is a day behind the saved success (no clock chip, no NTP yet).
+    const auto saved = std::stoll(rig.hostState.values.at("last_success"));
+    rig.hostState.values["last_success"] = std::to_string(saved + 24 * 3600);
+
+    SourcePoller after(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
+                       rig.publisher, registry);
+    after.publishRestored();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "offline");
+    EXPECT_FALSE(after.status().lastSuccess.has_value());
+}

@@ -207,3 +207,26 @@ TEST_F(StateFiles, AValueWrittenByAnotherProcessIsSeenWithoutARestart)
     FileStateStore(path("eb.plugin.json"), log_).erase("session");
     EXPECT_FALSE(daemon.get("session"));
 }
+
+TEST_F(StateFiles, AFileRemovedUnderTheDaemonKeepsWhatItKnows)
+{
+    FileStateStore daemon(path("kid.json"), log_);
+    daemon.put("token", "t1");
+    fs::remove(path("kid.json"));
+
+    EXPECT_EQ(daemon.get("token"), "t1");
+    EXPECT_EQ(daemon.get("token"), "t1");  // a second look must not read the nothing back
+    daemon.put("other", "x");
+    EXPECT_EQ(FileStateStore(path("kid.json"), log_).get("token"), "t1");
+}
+
+TEST_F(StateFiles, ALockFileOfAnotherUserIsNotWaitedFor)
+{
+    std::ofstream(path("kid.json.lock")) << "";
+    ASSERT_EQ(::chown(path("kid.json.lock").c_str(), 65534, 65534), 0);
+    FileStateStore store(path("kid.json"), log_);
+
+    store.put("token", "t1");  // must return, and still write
+
+    EXPECT_EQ(FileStateStore(path("kid.json"), log_).get("token"), "t1");
+}

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -131,6 +132,22 @@ TEST_F(Authorize, RunsNextToARunningDaemon)
 
     EXPECT_EQ(run.exitCode, 0) << run.output;
     EXPECT_NE(pluginState().find("abc"), std::string::npos);
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(Authorize, RefusesWhenTheServiceCouldNotReadWhatIsStored)
+{
+    fs::create_directory(dir_ / "state");
+    ASSERT_EQ(::chown((dir_ / "state").c_str(), 65534, 65534), 0);  // nobody, as the service
+
+    const Outcome run = authorize("eb", "1\nhttps://cb.invalid/done?code=abc&state=s1\n");
+
+    EXPECT_EQ(run.exitCode, 64) << run.output;
+    EXPECT_NE(run.output.find("run it as that user"), std::string::npos) << run.output;
+    EXPECT_EQ(run.output.find("Which bank?"), std::string::npos) << "asked before refusing";
 }
 
 }  // namespace
