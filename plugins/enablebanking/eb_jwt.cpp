@@ -8,7 +8,10 @@
 #include <Poco/JWT/Token.h>
 #include <Poco/SharedPtr.h>
 
+#include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -24,6 +27,12 @@ struct JwtSigner::Key {
 };
 
 namespace {
+
+// OpenSSL's passphrase callback: none, so an encrypted key fails instead of prompting.
+int noPassphrase(char*, int, int, void*)
+{
+    return 0;
+}
 
 std::string keyNamed(std::string_view origin)
 {
@@ -81,17 +90,31 @@ JwtSignerLoad JwtSigner::fromPem(std::string_view pem, std::string_view origin,
     }
     if (!contains(pem, "-----BEGIN") || !contains(pem, "PRIVATE KEY-----"))
         return {nullptr, name + " is not a PEM private key (-----BEGIN PRIVATE KEY-----)"};
+    // Read with OpenSSL directly: Poco 1.11's stream constructor leaks OpenSSL's allocation
+    // when the PEM text is malformed. No passphrase callback answer: an encrypted key fails
+    // instead of prompting on a terminal.
+    BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+    EVP_PKEY* pkey = bio ? PEM_read_bio_PrivateKey(bio, nullptr, noPassphrase, nullptr) : nullptr;
+    if (bio)
+        BIO_free(bio);
+    ERR_clear_error();
+    if (pkey == nullptr)
+        return {nullptr, name + " is malformed: it cannot be read as a PEM RSA private key"};
+    const int type = EVP_PKEY_base_id(pkey);
     try {
-        std::istringstream privateStream{std::string(pem)};
-        // A passphrase is passed although none is expected, so that OpenSSL never prompts on a
-        // terminal; an unencrypted key ignores it.
-        Poco::Crypto::EVPPKey evp(nullptr, &privateStream, "bank2mqtt-no-passphrase");
-        if (evp.type() != EVP_PKEY_RSA)
+        if (type != EVP_PKEY_RSA) {
+            EVP_PKEY_free(pkey);
             return {nullptr, name + " is not an RSA key; Enable Banking accepts only RS256 (RSA)"};
+        }
+        const Poco::Crypto::EVPPKey evp(pkey);  // duplicates the key
+        EVP_PKEY_free(pkey);
+        pkey = nullptr;
         auto key = std::make_shared<Key>();
         key->rsa = new Poco::Crypto::RSAKey(evp);
         return {std::make_shared<const JwtSigner>(std::move(key), std::move(applicationId)), {}};
     } catch (const std::exception&) {
+        if (pkey != nullptr)
+            EVP_PKEY_free(pkey);
         return {nullptr, name + " is malformed: it cannot be read as a PEM RSA private key"};
     }
 }
