@@ -5,7 +5,9 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <iostream>
 #include <regex>
 
@@ -104,7 +106,10 @@ MqttProbe& IntegrationTest::freshProbe()
 std::optional<int> IntegrationTest::terminate(ChildProcess& daemon, Millis limit)
 {
     daemon.signal(SIGTERM);
-    return daemon.waitExit(limit);
+    // scripts/test --tsan sets BANK2MQTT_TEST_TIME_SCALE: an instrumented process stops slower.
+    const char* scale = std::getenv("BANK2MQTT_TEST_TIME_SCALE");
+    const long factor = scale ? std::clamp(std::strtol(scale, nullptr, 10), 1L, 10L) : 1L;
+    return daemon.waitExit(limit * factor);
 }
 
 std::string statusState(const std::string& payload)
