@@ -82,6 +82,12 @@ struct Rig {
         }
         return p;
     }
+    /// A poller of `p` on this rig's plumbing; a fresh `registry` over daemonState stands for a
+    /// new process of the same installation.
+    SourcePoller poller(PublishedTopics& registry, SourcePlan p)
+    {
+        return SourcePoller(std::move(p), ids, source, clock, log, hostState, publisher, registry);
+    }
 };
 
 }  // namespace bank2mqtt::test

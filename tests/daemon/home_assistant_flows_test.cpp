@@ -33,8 +33,7 @@ TEST(HomeAssistantFlows, RemovedAccountLosesItsDiscoveryBeforeItsState)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(
         FetchResult::ok({account("Lommepenger", kLomme), account("Sparekonto", kSpare)}));
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
@@ -57,8 +56,7 @@ TEST(HomeAssistantFlows, AClearedTopicIsNeverSentAgain)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(
         FetchResult::ok({account("Lommepenger", kLomme), account("Sparekonto", kSpare)}));
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
@@ -97,8 +95,7 @@ TEST(HomeAssistantFlows, SwitchingDiscoveryModeMigratesTheEntities)
     SourcePlan component = rig.plan();
     component.discovery->mode = "component";
     {
-        SourcePoller before(component, rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                            rig.publisher, registry);
+        SourcePoller before = rig.poller(registry, component);
         rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
         before.poll();
     }
@@ -106,8 +103,7 @@ TEST(HomeAssistantFlows, SwitchingDiscoveryModeMigratesTheEntities)
     ASSERT_EQ(rig.mqtt.retained.count(old), 1u);
     rig.mqtt.log.clear();
 
-    SourcePoller after(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                       rig.publisher, registry);
+    SourcePoller after = rig.poller(registry, rig.plan());
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     after.poll();
 
@@ -127,8 +123,7 @@ TEST(HomeAssistantFlows, BankNamesThatAreOurOwnTopicsGetASuffix)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(
         FetchResult::ok({account("Refresh", kLomme), account("Status", kSpare)}));
 
@@ -147,8 +142,7 @@ TEST(HomeAssistantFlows, KeysReadBackFromStateAreCheckedBeforeTheyBecomeTopics)
     rig.hostState.values["account_keys"] = "{\"" + rig.ids.publicId(kLomme) + "\":\"+/#\",\"" +
                                            rig.ids.publicId(kSpare) + "\":\"refresh\"}";
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(
         FetchResult::ok({account("Lommepenger", kLomme), account("Sparekonto", kSpare)}));
 
@@ -162,8 +156,7 @@ TEST(HomeAssistantFlows, NoPublishedIdIsAPlainHashOfTheFingerprint)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
 
     poller.poll();
@@ -180,15 +173,13 @@ TEST(RestartFreshness, AccountsOfUnknownAgeAreOfflineUntilAPollSucceeds)
     Rig rig;
     PublishedTopics registry(rig.daemonState);
     {
-        SourcePoller before(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                            rig.publisher, registry);
+        SourcePoller before = rig.poller(registry, rig.plan());
         rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
         before.poll();
     }
     rig.hostState.values.erase("last_success");  // an older version kept no success time
 
-    SourcePoller after(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                       rig.publisher, registry);
+    SourcePoller after = rig.poller(registry, rig.plan());
     after.publishRestored();
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "offline");
     after.poll();  // 503
@@ -202,15 +193,13 @@ TEST(RestartFreshness, MaxAgeCountsFromTheSuccessBeforeTheRestart)
     Rig rig;
     PublishedTopics registry(rig.daemonState);
     {
-        SourcePoller before(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                            rig.publisher, registry);
+        SourcePoller before = rig.poller(registry, rig.plan());
         rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
         before.poll();
     }
     rig.clock.advance(30min);  // the daemon was down for half an hour
 
-    SourcePoller after(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                       rig.publisher, registry);
+    SourcePoller after = rig.poller(registry, rig.plan());
     after.publishRestored();
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "online");
     after.poll();  // 503: 30 min old, still within max_age 45 min
@@ -231,15 +220,13 @@ TEST(RestartFreshness, DataOlderThanMaxAgeIsStaleAtStartUp)
     Rig rig;
     PublishedTopics registry(rig.daemonState);
     {
-        SourcePoller before(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                            rig.publisher, registry);
+        SourcePoller before = rig.poller(registry, rig.plan());
         rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
         before.poll();
     }
     rig.clock.advance(2h);
 
-    SourcePoller after(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                       rig.publisher, registry);
+    SourcePoller after = rig.poller(registry, rig.plan());
     after.publishRestored();
 
     EXPECT_EQ(after.status().state, SourceState::Stale);
@@ -253,8 +240,7 @@ TEST(HomeAssistantFlows, AComponentLeftOutIsFirstSentReducedToItsPlatform)
     SourcePlan withThreshold = rig.plan();
     withThreshold.lowBalance = "100";
     {
-        SourcePoller before(withThreshold, rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                            rig.publisher, registry);
+        SourcePoller before = rig.poller(registry, withThreshold);
         rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
         before.poll();
     }
@@ -264,8 +250,7 @@ TEST(HomeAssistantFlows, AComponentLeftOutIsFirstSentReducedToItsPlatform)
 
     // A new process whose configuration has no low_balance any more.
     PublishedTopics reread(rig.daemonState);
-    SourcePoller after(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                       rig.publisher, reread);
+    SourcePoller after = rig.poller(reread, rig.plan());
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     after.poll();
 
@@ -315,8 +300,7 @@ TEST(RestartFreshness, ASuccessSavedInTheFutureIsOfUnknownAge)
     Rig rig;
     PublishedTopics registry(rig.daemonState);
     {
-        SourcePoller before(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                            rig.publisher, registry);
+        SourcePoller before = rig.poller(registry, rig.plan());
         rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
         before.poll();
     }
@@ -324,8 +308,7 @@ TEST(RestartFreshness, ASuccessSavedInTheFutureIsOfUnknownAge)
     const auto saved = std::stoll(rig.hostState.values.at("last_success"));
     rig.hostState.values["last_success"] = std::to_string(saved + 24 * 3600);
 
-    SourcePoller after(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                       rig.publisher, registry);
+    SourcePoller after = rig.poller(registry, rig.plan());
     after.publishRestored();
 
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "offline");

@@ -13,8 +13,7 @@ TEST(HomeAssistantState, EachAccountGetsADeviceConfigAndAnAvailabilityTopic)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
 
     poller.poll();
@@ -31,8 +30,7 @@ TEST(HomeAssistantState, DataOlderThanMaxAgeTurnsUnavailableWithoutAPoll)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     poller.poll();
 
@@ -52,8 +50,7 @@ TEST(HomeAssistantState, RejectedCredentialsMakeAccountsUnavailable)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     rig.source.results.push_back(FetchResult::failure(FetchStatus::AuthRequired, "invalid_client"));
     poller.poll();
@@ -68,8 +65,7 @@ TEST(HomeAssistantState, AnAccountThatLeavesTheSelectionIsClearedEverywhere)
     Rig rig;
     {
         PublishedTopics registry(rig.daemonState);
-        SourcePoller first(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                           rig.publisher, registry);
+        SourcePoller first = rig.poller(registry, rig.plan());
         rig.source.results.push_back(
             FetchResult::ok({account("Lommepenger", kLomme), account("Sparekonto", kSpare)}));
         first.poll();
@@ -95,13 +91,11 @@ TEST(HomeAssistantState, AFailedFirstPollClearsNothing)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller first(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                       rig.publisher, registry);
+    SourcePoller first = rig.poller(registry, rig.plan());
     rig.source.results.push_back(FetchResult::ok({account("Sparekonto", kSpare)}));
     first.poll();
 
-    SourcePoller second(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller second = rig.poller(registry, rig.plan());
     second.poll();  // 503
 
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "437.25");
@@ -111,13 +105,11 @@ TEST(HomeAssistantState, SwitchingDiscoveryOffClearsTheConfigs)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller on(rig.plan(true), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                    rig.publisher, registry);
+    SourcePoller on = rig.poller(registry, rig.plan(true));
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     on.poll();
 
-    SourcePoller off(rig.plan(false), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                     rig.publisher, registry);
+    SourcePoller off = rig.poller(registry, rig.plan(false));
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     off.poll();
 
@@ -166,8 +158,7 @@ TEST(HomeAssistantState, AnEmptyAccountListKeepsEverythingAndReportsIt)
 {
     Rig rig;
     PublishedTopics registry(rig.daemonState);
-    SourcePoller poller(rig.plan(), rig.ids, rig.source, rig.clock, rig.log, rig.hostState,
-                        rig.publisher, registry);
+    SourcePoller poller = rig.poller(registry, rig.plan());
     rig.source.results.push_back(FetchResult::ok({account("Lommepenger", kLomme)}));
     rig.source.results.push_back(FetchResult::ok({}));
     poller.poll();
