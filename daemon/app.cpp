@@ -167,7 +167,9 @@ void App::loadSources(StateUse state)
 
     std::string stateDir;
     auto stateHealth = std::make_shared<StateDirHealth>();
-    if (state != StateUse::Memory) {
+    if (state == StateUse::ReadOnly) {
+        stateDir = config_->daemon.stateDir;
+    } else if (state != StateUse::Memory) {
         stateDir = config_->daemon.stateDir;
         bool usable = true;
         try {
@@ -192,8 +194,10 @@ void App::loadSources(StateUse state)
         }
     }
     log_ = std::make_unique<NamedLogger>("bank2mqtt");
-    daemonState_ = std::make_unique<FileStateStore>(
-        stateDir.empty() ? std::string() : stateDir + "/bank2mqtt.json", *log_, stateHealth);
+    const bool readOnly = state == StateUse::ReadOnly;
+    daemonState_ = std::make_unique<FileStateStore>(stateDir.empty() ? std::string()
+                                                                     : stateDir + "/bank2mqtt.json",
+                                                    *log_, stateHealth, readOnly);
     // No prefix filter: topics under an earlier base_topic or discovery_prefix must stay in the
     // registry so that they are cleared after such a change (unsafe topics are still dropped).
     published_ = std::make_unique<PublishedTopics>(*daemonState_);
@@ -212,7 +216,8 @@ void App::loadSources(StateUse state)
                 throw ConfigError(where + "plugin = " + settings.plugin + ": " + e.what());
             }
         }
-        auto host = std::make_unique<SourceHost>(settings, plugin, stateDir, *clock_, stateHealth);
+        auto host = std::make_unique<SourceHost>(settings, plugin, stateDir, *clock_, stateHealth,
+                                                 readOnly);
         std::vector<std::string> warnings;
         SourceConfig sourceConfig =
             resolvePluginConfig(*config_, settings, host->source().configKeys(), warnings);

@@ -49,9 +49,10 @@ private:
     enum class Mode { Daemon, Once, ListAccounts, CheckConfig, Authorize, Help, Version };
     /// How loadSources() treats state_dir.
     enum class StateUse {
-        Memory,  ///< no state files (--check-config, --list-accounts)
-        Shared,  ///< the files, without the instance lock (--authorize, next to a running daemon)
-        Owned,   ///< the files and the instance lock (the daemon, --once)
+        Memory,    ///< no state files (--check-config)
+        ReadOnly,  ///< the files read, never written (--list-accounts: a stored consent)
+        Shared,    ///< the files, without the instance lock (--authorize, next to a running daemon)
+        Owned,     ///< the files and the instance lock (the daemon, --once)
     };
 
     /// Loads the config and every source's plugin, validated and configured. Throws

@@ -134,7 +134,8 @@ int App::checkConfig()
 
 int App::listAccounts()
 {
-    loadSources(StateUse::Memory);
+    // Read-only: a consent stored by --authorize is needed, and this may run as root.
+    loadSources(StateUse::ReadOnly);
     std::vector<FetchResult> failures;
     bool found = false;
     for (auto& s : sources_) {

@@ -121,8 +121,8 @@ private:
 }  // namespace
 
 FileStateStore::FileStateStore(std::string path, Logger& log,
-                               std::shared_ptr<StateDirHealth> health)
-    : path_(std::move(path)), log_(log),
+                               std::shared_ptr<StateDirHealth> health, bool readOnly)
+    : path_(std::move(path)), readOnly_(readOnly), log_(log),
       health_(health ? std::move(health) : std::make_shared<StateDirHealth>())
 {
     refresh();
@@ -202,7 +202,9 @@ void FileStateStore::change(const std::string& key, const std::optional<std::str
     const bool same = value ? (it != values_.end() && it->second == *value) : it == values_.end();
     if (same && pending_.empty())
         return;
-    if (path_.empty()) {
+    if (path_.empty() || readOnly_) {
+        if (readOnly_)
+            pending_[key] = value;  // kept over a re-read of the file
         if (value)
             values_[key] = *value;
         else

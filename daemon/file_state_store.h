@@ -36,9 +36,12 @@ public:
     /// well below; a larger file is not ours and would cost twice its size in memory.
     static constexpr std::size_t kMaxFileSize = 4 * 1024 * 1024;
 
-    /// An empty `path` keeps everything in memory (used by --list-accounts and --check-config).
-    /// `health` null: this store keeps its own.
-    FileStateStore(std::string path, Logger& log, std::shared_ptr<StateDirHealth> health = nullptr);
+    /// An empty `path` keeps everything in memory (used by --check-config). `health` null: this
+    /// store keeps its own. `readOnly`: the file is read (and read again when another process
+    /// changes it) but never written; changes stay in memory (--list-accounts, which may run as
+    /// another user than the service and must not leave files the service cannot read).
+    FileStateStore(std::string path, Logger& log, std::shared_ptr<StateDirHealth> health = nullptr,
+                   bool readOnly = false);
 
     std::optional<std::string> get(const std::string& key) const override;
     void put(const std::string& key, const std::string& value) override;
@@ -67,6 +70,7 @@ private:
     bool save();  // caller holds mutex_; false when the write failed
 
     std::string path_;
+    bool readOnly_ = false;
     Logger& log_;
     mutable std::mutex mutex_;
     mutable std::map<std::string, std::string> values_;

@@ -30,11 +30,11 @@ PocoHttpClient::Options httpOptions(const SourceSettings& s)
 
 SourceHost::SourceHost(const SourceSettings& settings, std::shared_ptr<LoadedPlugin> plugin,
                        const std::string& stateDir, Clock& clock,
-                       std::shared_ptr<StateDirHealth> stateHealth)
+                       std::shared_ptr<StateDirHealth> stateHealth, bool readOnlyState)
     : settings_(settings), plugin_(std::move(plugin)), log_(settings.id),
-      http_(httpOptions(settings)),
-      pluginState_(stateFile(stateDir, settings.id + ".plugin.json"), log_, stateHealth),
-      hostState_(stateFile(stateDir, settings.id + ".json"), log_, stateHealth),
+      http_(httpOptions(settings)), pluginState_(stateFile(stateDir, settings.id + ".plugin.json"),
+                                                 log_, stateHealth, readOnlyState),
+      hostState_(stateFile(stateDir, settings.id + ".json"), log_, stateHealth, readOnlyState),
       pluginLog_(log_, scrubber_), services_{sizeof(Services), clock, http_, pluginState_,
                                              pluginLog_}
 {

@@ -23,9 +23,10 @@ namespace bank2mqtt {
 class SourceHost {
 public:
     /// `stateHealth` is shared with the other stores of stateDir (see StateDirHealth).
+    /// `readOnlyState`: the state files are read, never written (FileStateStore).
     SourceHost(const SourceSettings& settings, std::shared_ptr<LoadedPlugin> plugin,
                const std::string& stateDir, Clock& clock,
-               std::shared_ptr<StateDirHealth> stateHealth = nullptr);
+               std::shared_ptr<StateDirHealth> stateHealth = nullptr, bool readOnlyState = false);
     ~SourceHost();
     SourceHost(const SourceHost&) = delete;
     SourceHost& operator=(const SourceHost&) = delete;

@@ -208,6 +208,36 @@ TEST_F(StateFiles, AValueWrittenByAnotherProcessIsSeenWithoutARestart)
     EXPECT_FALSE(daemon.get("session"));
 }
 
+TEST_F(StateFiles, AReadOnlyStoreReadsTheFileAndNeverWritesIt)
+{
+    FileStateStore(path("eb.plugin.json"), log_).put("session", "stored consent");
+    const auto before = fs::last_write_time(path("eb.plugin.json"));
+    FileStateStore listing(path("eb.plugin.json"), log_, nullptr, true);
+
+    EXPECT_EQ(listing.get("session"), "stored consent");
+    listing.put("token", "kept in memory");
+    listing.erase("session");
+
+    EXPECT_EQ(listing.get("token"), "kept in memory");
+    EXPECT_FALSE(listing.get("session"));
+    FileStateStore reread(path("eb.plugin.json"), log_);
+    EXPECT_EQ(reread.get("session"), "stored consent");
+    EXPECT_FALSE(reread.get("token"));
+    EXPECT_EQ(fs::last_write_time(path("eb.plugin.json")), before);
+    // Another process's change still reaches it, under its own changes.
+    FileStateStore(path("eb.plugin.json"), log_).put("other", "x");
+    EXPECT_EQ(listing.get("other"), "x");
+    EXPECT_EQ(listing.get("token"), "kept in memory");
+}
+
+TEST_F(StateFiles, AReadOnlyStoreCreatesNoFile)
+{
+    FileStateStore listing(path("kid.json"), log_, nullptr, true);
+    listing.put("token", "t");
+    EXPECT_FALSE(fs::exists(path("kid.json")));
+    EXPECT_FALSE(fs::exists(path("kid.json.lock")));
+}
+
 TEST_F(StateFiles, AFileRemovedUnderTheDaemonKeepsWhatItKnows)
 {
     FileStateStore daemon(path("kid.json"), log_);
