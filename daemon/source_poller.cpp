@@ -130,9 +130,11 @@ FetchResult SourcePoller::apply(FetchOutcome outcome)
 
     switch (result.status) {
     case FetchStatus::Ok:
-        publishAccounts(result.accounts, wallStarted);
+        // Ok with a message: the plugin could not read some accounts this time (the SDK's
+        // FetchResult::message); they keep their last values, and the status says why.
+        publishAccounts(result.accounts, wallStarted, !result.message.empty());
         status_.state = SourceState::Ok;
-        status_.error.clear();
+        status_.error = result.message;
         status_.lastSuccess = wallStarted;
         lastSuccessMono_ = outcome.monoStarted;
         hostState_.put(kLastSuccessState,
@@ -199,6 +201,9 @@ void SourcePoller::checkFreshness()
 void SourcePoller::logTransition(SourceState oldState, const std::string& oldError, int failures)
 {
     if (status_.state == SourceState::Ok) {
+        if (!status_.error.empty() && status_.error != oldError)
+            log_.warning("some accounts could not be read, their last values are kept: " +
+                         status_.error);
         if (oldState != SourceState::Ok && oldState != SourceState::Starting)
             log_.info("recovered after " + std::to_string(failures) + " failed attempt" +
                       (failures == 1 ? "" : "s"));
@@ -240,8 +245,19 @@ std::string SourcePoller::keyFor(const Account& account, std::vector<std::string
 }
 
 void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
-                                   std::chrono::system_clock::time_point fetchedAt)
+                                   std::chrono::system_clock::time_point fetchedAt, bool partial)
 {
+    // A partial result leaves out accounts that still exist: their topics stay as they are.
+    std::set<std::string> kept;
+    if (partial) {
+        std::set<std::string> present;
+        for (const auto& a : accounts)
+            if (auto known = keys_.find(a.fingerprint); known != keys_.end())
+                present.insert(known->second);
+        for (const auto& key : accountKeys_)
+            if (!present.count(key))
+                kept.insert(key);
+    }
     // Accounts keep their key by id; new ones are keyed in id order so that two accounts with
     // the same name get the same suffixes on every run.
     std::vector<const Account*> ordered;
@@ -254,6 +270,7 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         return a->fingerprint < b->fingerprint;
     });
     std::vector<std::string> used = reservedAccountKeys();
+    used.insert(used.end(), kept.begin(), kept.end());
     bool keysChanged = false;
     std::map<std::string, std::set<std::string>> groups;
     std::vector<RetainedMessage> messages;
@@ -291,12 +308,21 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
             group.insert(messages[i].first);
         accountKeys_.push_back(key);
     }
+    const auto before = registry_.groups(plan_.id);
+    for (const auto& key : kept) {
+        if (auto group = before.find(key); group != before.end())
+            groups[key] = group->second;
+        accountKeys_.push_back(key);
+    }
     // Accounts that left the selection take their cached discovery with them.
     if (discovery_) {
-        std::set<std::string> kept;
+        std::set<std::string> stay;
         for (const Account* a : ordered)
-            kept.insert(a->fingerprint);
-        discovery_->keepOnly(kept);
+            stay.insert(a->fingerprint);
+        for (const auto& [id, key] : keys_)
+            if (kept.count(key))
+                stay.insert(id);
+        discovery_->keepOnly(stay);
     }
     groups[""] = {topics.sourceStatus(plan_.id)};
     // Whatever this source published before and no longer has (an account left the selection,

@@ -77,8 +77,9 @@ public:
     const std::map<std::string, std::string>& keys() const { return keys_; }
 
 private:
+    /// `partial`: the accounts published before and missing from `accounts` keep their topics.
     void publishAccounts(const std::vector<Account>& accounts,
-                         std::chrono::system_clock::time_point fetchedAt);
+                         std::chrono::system_clock::time_point fetchedAt, bool partial);
     std::string keyFor(const Account& account, std::vector<std::string>& used);
     void publishAvailability();
     void restoreLastSuccess();

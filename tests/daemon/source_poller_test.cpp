@@ -105,6 +105,38 @@ TEST(SourcePoller, PublishesEveryAccountTopicRetained)
               std::string::npos);
 }
 
+TEST(SourcePoller, APartialResultKeepsTheMissingAccountsTopicsAndSaysWhy)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok(
+        {account("Lommepenger", 43725, "aa", 0), account("Sparekonto", 1250000, "bb", 1)}));
+    FetchResult partial = FetchResult::ok({account("Lommepenger", 9900, "aa", 0)});
+    partial.message = "Sparekonto: the bank could not give an account's balances";
+    rig.source.results.push_back(partial);
+    rig.source.results.push_back(partial);
+    rig.source.results.push_back(FetchResult::ok(
+        {account("Lommepenger", 9900, "aa", 0), account("Sparekonto", 1250100, "bb", 1)}));
+    auto poller = rig.poller();
+    poller.poll();
+
+    poller.poll();
+    poller.publishStatus(std::nullopt);
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "99.00");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "12500.00");
+    EXPECT_EQ(rig.mqtt.retained.count("bank2mqtt/kid/sparekonto"), 1u);
+    const std::string status = rig.mqtt.retained["bank2mqtt/kid/status"];
+    EXPECT_NE(status.find("\"state\":\"ok\""), std::string::npos) << status;
+    EXPECT_NE(status.find("Sparekonto: the bank could not"), std::string::npos) << status;
+    poller.poll();
+    EXPECT_EQ(rig.log.count("some accounts could not be read", LogLevel::Warning), 1u);
+
+    poller.poll();  // every account read again: the key stays, the message goes
+    poller.publishStatus(std::nullopt);
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "12501.00");
+    EXPECT_NE(rig.mqtt.retained["bank2mqtt/kid/status"].find("\"error\":null"), std::string::npos);
+}
+
 TEST(SourcePoller, FailureKeepsTheLastGoodBalanceAndReportsWhy)
 {
     Rig rig;

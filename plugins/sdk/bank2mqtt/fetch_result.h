@@ -57,6 +57,9 @@ struct FetchResult {
     std::optional<std::chrono::seconds> retryAfter;
     /// One sentence for the status topic and the log, in words a user understands. Never a
     /// secret, a token, a customer id, a full account number or a raw response body.
+    /// With Ok it is normally empty; when set, some selected accounts could not be read this
+    /// time and are missing from `accounts` (it names them and why): the host keeps their last
+    /// published values instead of removing them, and shows the sentence on the status topic.
     std::string message;
 
     static FetchResult ok(std::vector<Account> accounts)
