@@ -253,6 +253,44 @@ long long EnableBankingSimulator::now()
         ->getValue<long long>("now");
 }
 
+std::vector<EbSimAccount> EnableBankingSimulator::accounts()
+{
+    const auto object = parse("/accounts", request(Poco::Net::HTTPRequest::HTTP_GET, "/accounts"));
+    std::vector<EbSimAccount> out;
+    try {
+        const auto list = object->getArray("accounts");
+        for (std::size_t i = 0; list && i < list->size(); ++i) {
+            const auto item = list->getObject(static_cast<unsigned>(i));
+            EbSimAccount a;
+            a.key = item->getValue<std::string>("key");
+            a.iban = item->getValue<std::string>("iban");
+            a.identificationHash = item->getValue<std::string>("identification_hash");
+            const auto uids = item->getArray("uids");
+            for (std::size_t j = 0; uids && j < uids->size(); ++j)
+                a.uids.push_back(uids->getElement<std::string>(static_cast<unsigned>(j)));
+            out.push_back(std::move(a));
+        }
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("enablebanking-sim /accounts: " + e.displayText());
+    }
+    return out;
+}
+
+std::vector<std::string> EnableBankingSimulator::sessionIds()
+{
+    const auto object = parse("/sessions", request(Poco::Net::HTTPRequest::HTTP_GET, "/sessions"));
+    std::vector<std::string> out;
+    try {
+        const auto list = object->getArray("sessions");
+        for (std::size_t i = 0; list && i < list->size(); ++i)
+            out.push_back(
+                list->getObject(static_cast<unsigned>(i))->getValue<std::string>("session_id"));
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("enablebanking-sim /sessions: " + e.displayText());
+    }
+    return out;
+}
+
 std::vector<std::string> EnableBankingSimulator::jwts()
 {
     const auto object = parse("/jwts", request(Poco::Net::HTTPRequest::HTTP_GET, "/jwts"));

@@ -35,6 +35,14 @@ struct EbSimCounters {
     int rateLimited = 0;
 };
 
+/// GET /accounts: one account of the dataset, with what must never be published.
+struct EbSimAccount {
+    std::string key;
+    std::string iban;
+    std::string identificationHash;
+    std::vector<std::string> uids;  ///< every uid issued for it, one per consent
+};
+
 /// Owns a bank2mqtt-enablebanking-sim process with ports chosen by the kernel. Control calls
 /// are plain HTTP to 127.0.0.1 and throw std::runtime_error on any failure with the reply's
 /// body. Not thread-safe.
@@ -85,6 +93,10 @@ public:
     long long now();
     /// Every distinct accepted JWT (for secret sweeps).
     std::vector<std::string> jwts();
+    /// The dataset with full IBANs, hashes and every uid issued (for secret sweeps).
+    std::vector<EbSimAccount> accounts();
+    /// The id of every session created so far.
+    std::vector<std::string> sessionIds();
 
     std::string transcript() const;
 
