@@ -277,7 +277,7 @@ FetchResult EnableBankingSource::listAccounts() noexcept
         if (!session)
             return failure;
         log_.info("listing the accounts reads each one's balances, which spends one of the " +
-                  std::to_string(dailyLimit_) +
+                  (dailyLimit_ == 0 ? std::string("few") : std::to_string(dailyLimit_)) +
                   " unattended reads the bank allows per account a day");
         std::vector<std::pair<int, std::size_t>> picks;
         for (std::size_t i = 0; i < session->accounts.size(); ++i)
