@@ -224,7 +224,9 @@ TEST_F(SecretsSweep, NoSecretTokenNationalIdOrAccountNumberLeaks)
                             [&](const Needle& n) { return n.text == lommepenger.text; }))
         << "GET /accounts did not list " << lommepenger.text;
     const auto tokens = sim_.issuedTokens();
-    ASSERT_GE(tokens.size(), 5u) << "the run should have needed several tokens";
+    // Start, the expiry, the 401 fault, the refused login's recovery; --list-accounts reuses the
+    // token the daemon saved (it reads state_dir).
+    ASSERT_GE(tokens.size(), 4u) << "the run should have needed several tokens";
     std::vector<Needle> tokenNeedles;
     for (const auto& token : tokens)
         tokenNeedles.push_back({"access token " + token.substr(0, 6) + "...", token});
