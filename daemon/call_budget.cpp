@@ -54,6 +54,12 @@ std::string localClock(std::chrono::system_clock::time_point t)
     return buffer;
 }
 
+// "1 call", "4 calls": a bank may allow a single call a day.
+std::string calls(int n)
+{
+    return std::to_string(n) + (n == 1 ? " call" : " calls");
+}
+
 std::string perWindow(std::chrono::seconds window)
 {
     return window == CallBudget::kDefaultWindow ? "a day" : "per " + formatDuration(window);
@@ -80,7 +86,7 @@ std::optional<std::string> CallBudget::stretchWarning(seconds interval) const
     if (effective == interval)
         return std::nullopt;
     return "interval " + formatDuration(interval) + " would spend more than the bank's " +
-           std::to_string(limit_) + " calls " + perWindow(window_) + "; polling every " +
+           calls(limit_) + " " + perWindow(window_) + "; polling every " +
            formatDuration(effective) + " instead";
 }
 
@@ -173,8 +179,8 @@ std::string CallBudget::refusal(TimePoint now) const
     const std::string at = localClock(toWall(nextAvailable(now)));
     const int spent = used(now);
     if (spent < limit_)  // held by the bank's 429, not by our count
-        return "the bank refuses more calls for now (its limit of " + std::to_string(limit_) +
-               " calls " + perWindow(window_) + " is reached); the next one is available at " + at;
+        return "the bank refuses more calls for now (its limit of " + calls(limit_) + " " +
+               perWindow(window_) + " is reached); the next one is available at " + at;
     const std::string budget =
         window_ == kDefaultWindow ? "today's budget" : "the budget of " + formatDuration(window_);
     return "no calls of " + budget + " left (" + std::to_string(spent) + " of " +
