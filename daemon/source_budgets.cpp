@@ -65,6 +65,7 @@ bool SourceBudgets::spend(const std::string& id, TimePoint now)
     Entry* e = entry(id);
     if (e == nullptr)
         return true;
+    e->budget->absorbOthers();
     if (!e->budget->canSpend(now))
         return false;
     // Before the request: a fetch that times out may still have reached the bank.
@@ -99,10 +100,13 @@ void SourceBudgets::finished(const std::string& id, const FetchResult& result, T
     scheduler.deferUntil(id, next);
 }
 
-std::optional<std::string> SourceBudgets::refusal(const std::string& id, TimePoint now) const
+std::optional<std::string> SourceBudgets::refusal(const std::string& id, TimePoint now)
 {
-    const Entry* e = entry(id);
-    if (e == nullptr || e->budget->canSpend(now))
+    Entry* e = entry(id);
+    if (e == nullptr)
+        return std::nullopt;
+    e->budget->absorbOthers();
+    if (e->budget->canSpend(now))
         return std::nullopt;
     return e->budget->refusal(now);
 }

@@ -59,7 +59,8 @@ public:
                        std::optional<std::chrono::system_clock::time_point> lastSuccess) const;
 
     /// A fetch of `id` is about to start at `now`: true after a call was spent (or `id` has no
-    /// budget); false when none is left, and then nothing is spent.
+    /// budget); false when none is left, and then nothing is spent. Calls another process
+    /// spent meanwhile (--list-accounts next to the daemon) count (CallBudget::absorbOthers).
     bool spend(const std::string& id, TimePoint now);
     /// When a call of `id` is free again (`now` when one is, or without a budget).
     TimePoint nextAvailable(const std::string& id, TimePoint now) const;
@@ -72,8 +73,8 @@ public:
     void finished(const std::string& id, const FetchResult& result, TimePoint started,
                   TimePoint now, Scheduler& scheduler);
     /// The sentence that answers a refresh of `id` when no call is left (CallBudget::refusal);
-    /// nullopt when the refresh may go ahead.
-    std::optional<std::string> refusal(const std::string& id, TimePoint now) const;
+    /// nullopt when the refresh may go ahead. Counts another process's calls, as spend().
+    std::optional<std::string> refusal(const std::string& id, TimePoint now);
 
 private:
     struct Entry {
