@@ -203,5 +203,29 @@ TEST_F(CallBudgetTest, ListAccountsAndOnceSpendFromTheDailyBudget)
     ASSERT_TRUE(mqtt.waitFor(kStatus, callsRemaining("2"), kMqttTimeout)) << mqtt.dump();
 }
 
+TEST_F(CallBudgetTest, ListAccountsNextToTheRunningDaemonCountsForIt)
+{
+    writeConfig(2);
+    MqttProbe& mqtt = probe();
+    ChildProcess& daemon = start({});
+    ASSERT_TRUE(mqtt.waitFor(kStatus, callsRemaining("1"), kPollTimeout)) << mqtt.dump();
+
+    ChildProcess& list = start({"--list-accounts"});
+    ASSERT_EQ(list.waitExit(kOnceRunTimeout), 0) << list.transcript();
+    EXPECT_GE(countLines(list, ChildProcess::Stream::Out, "; 0 left now"), 1u) << list.transcript();
+    ASSERT_EQ(calls(), 2);
+
+    // The daemon knows of the call --list-accounts made: no call left for a refresh.
+    const std::size_t mark = mqtt.size();
+    publishCommand(broker_.uri(), "itest/kid/refresh", "PRESS");
+    const auto refused = mqtt.waitFor(kStatus, hasNotice(), kPollTimeout, mark);
+    ASSERT_TRUE(refused) << "no status with a notice after the refresh";
+    EXPECT_NE(jsonString(refused->payload, "notice")->find("(2 of 2 used)"), std::string::npos)
+        << refused->payload;
+    EXPECT_EQ(jsonNumberLiteral(refused->payload, "calls_remaining"), "0");
+    EXPECT_EQ(calls(), 2);
+    EXPECT_TRUE(stop(daemon)) << daemon.transcript();
+}
+
 }  // namespace
 }  // namespace bank2mqtt::itest
