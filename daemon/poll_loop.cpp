@@ -180,8 +180,10 @@ void PollLoop::step()
     if (republish || haRepublish)
         publisher_.onConnected();
     collectResults();
-    for (auto* s : sources_)
+    for (auto* s : sources_) {
         s->checkFreshness();
+        s->checkCalls();
+    }
 
     const auto now = clock_.monotonicNow();
     for (const auto& id : refresh) {
@@ -242,8 +244,10 @@ std::optional<Scheduler::TimePoint> PollLoop::nextWake() const
         if (t && (!wake || *t < *wake))
             wake = t;
     };
-    for (const auto* s : sources_)
+    for (const auto* s : sources_) {
         consider(s->freshnessDeadline());
+        consider(s->callsChangeAt());
+    }
     consider(haRepublishAt_);  // caller holds mutex_
     return wake;
 }

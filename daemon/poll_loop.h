@@ -83,8 +83,8 @@ private:
     bool refreshAllowed(SourcePoller& source, Scheduler::TimePoint now);
     std::optional<std::chrono::system_clock::time_point>
     wallOf(std::optional<Scheduler::TimePoint> due) const;
-    /// Earliest of: next due poll, a freshness deadline, a pending HA republish. Caller holds
-    /// mutex_.
+    /// Earliest of: next due poll, a freshness deadline, a spent call freeing up, a pending HA
+    /// republish. Caller holds mutex_.
     std::optional<Scheduler::TimePoint> nextWake() const;
 
     Clock& clock_;

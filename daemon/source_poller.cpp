@@ -243,6 +243,21 @@ void SourcePoller::publishStatus(std::optional<std::chrono::system_clock::time_p
     publisher_.set(topic, sourceStatusJson(status_));
 }
 
+std::optional<std::chrono::steady_clock::time_point> SourcePoller::callsChangeAt() const
+{
+    if (!budget_)
+        return std::nullopt;
+    return budget_->resetsAt(clock_.monotonicNow());
+}
+
+void SourcePoller::checkCalls()
+{
+    if (!budget_ || !status_.calls || status_.state == SourceState::Starting)
+        return;
+    if (budget_->remaining(clock_.monotonicNow()) != status_.calls->remaining)
+        publishStatus(status_.nextPoll);
+}
+
 void SourcePoller::refuse(const std::string& sentence)
 {
     // Nothing known yet (every call spent before the first poll): "starting" is not a state

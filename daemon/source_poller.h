@@ -72,6 +72,12 @@ public:
     /// With one, every status carries its calls_* fields, and balances restored fresh (younger
     /// than max_age) make the source "ok" at start-up: its first poll may be hours away.
     void setCallBudget(const CallBudget* budget) { budget_ = budget; }
+    /// With a call budget: when its count changes without a poll (a spent call frees up);
+    /// nullopt without a budget or with nothing spent.
+    std::optional<std::chrono::steady_clock::time_point> callsChangeAt() const;
+    /// Republishes the status (keeping its next_poll) when the calls left differ from the
+    /// published ones, so that Home Assistant's count goes up when a call frees up.
+    void checkCalls();
     /// A command that was not carried out (a refresh with no call left): `sentence` is
     /// published as the status's notice, state, error and values unchanged, and logged.
     void refuse(const std::string& sentence);

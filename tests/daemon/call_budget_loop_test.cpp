@@ -417,3 +417,18 @@ TEST(CallBudgetLoop, OnceSpendsFromTheBudgetAndCallsNothingWhenItIsSpent)
     EXPECT_EQ(w.source.count(), 1);
     EXPECT_TRUE(json(w.status())->has("notice")) << w.status();
 }
+
+TEST(CallBudgetLoop, TheCallsLeftGoUpWhenASpentCallFreesUp)
+{
+    World w;
+    Process p(w, 12h);  // 4 a day allow 12 h as it is
+    p.loop.start();
+    p.step();
+    p.run(24h);
+    ASSERT_EQ(w.source.count(), 3);  // 0, 12 and 24 h; the call at 0 h is in the window still
+    EXPECT_EQ(json(w.status())->getValue<int>("calls_remaining"), 1);
+
+    p.run(5min);
+    EXPECT_EQ(w.source.count(), 3);
+    EXPECT_EQ(json(w.status())->getValue<int>("calls_remaining"), 2);
+}
