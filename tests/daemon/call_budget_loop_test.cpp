@@ -432,3 +432,23 @@ TEST(CallBudgetLoop, TheCallsLeftGoUpWhenASpentCallFreesUp)
     EXPECT_EQ(w.source.count(), 3);
     EXPECT_EQ(json(w.status())->getValue<int>("calls_remaining"), 2);
 }
+
+TEST(CallBudgetLoop, ALongerIntervalKeepsACallForRefresh)
+{
+    World w;
+    Process p(w, 8h + 15min);
+    p.loop.start();
+    p.step();
+    // Never fewer than one call left, right after a poll included.
+    for (int i = 0; i < 48 * 12; ++i) {
+        p.run(5min);
+        ASSERT_GE(json(w.status())->getValue<int>("calls_remaining"), 1)
+            << "after " << i * 5 + 5 << " min";
+    }
+    ASSERT_EQ(w.source.count(), 6);  // 0, 8:15, 16:30, 24:45, 33:00 and 41:15
+
+    p.loop.requestRefresh("kid");
+    p.step();
+    EXPECT_EQ(w.source.count(), 7);
+    EXPECT_FALSE(json(w.status())->has("notice")) << w.status();
+}
