@@ -10,6 +10,7 @@
 #include "log.h"
 #include "plugin_loader.h"
 #include "published_topics.h"
+#include "source_budgets.h"
 #include "source_host.h"
 #include "state_dir_lock.h"
 #include "system_clock.h"
@@ -27,6 +28,7 @@
 #include <iostream>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef BANK2MQTT_VERSION
 #define BANK2MQTT_VERSION "0.0.0"
@@ -52,6 +54,14 @@ void createPrivateDirectory(const std::string& dir)
         Poco::File(parent).createDirectories();
     if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
         throw Poco::FileException(std::string(std::strerror(errno)) + ": " + dir);
+}
+
+// The directory exists, belongs to this user and can be written by it.
+bool stateDirIsMine(const std::string& dir)
+{
+    struct stat st {};
+    return ::stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == ::geteuid() &&
+           ::access(dir.c_str(), W_OK | X_OK) == 0;
 }
 
 }  // namespace
@@ -165,6 +175,8 @@ void App::loadSources(StateUse state)
     for (const auto& w : config_->warnings)
         log.warning(w);
 
+    if (state == StateUse::SharedIfMine)
+        state = stateDirIsMine(config_->daemon.stateDir) ? StateUse::Shared : StateUse::ReadOnly;
     std::string stateDir;
     auto stateHealth = std::make_shared<StateDirHealth>();
     if (state == StateUse::ReadOnly) {
@@ -195,6 +207,7 @@ void App::loadSources(StateUse state)
     }
     log_ = std::make_unique<NamedLogger>("bank2mqtt");
     const bool readOnly = state == StateUse::ReadOnly;
+    stateWritable_ = !stateDir.empty() && !readOnly;
     daemonState_ = std::make_unique<FileStateStore>(stateDir.empty() ? std::string()
                                                                      : stateDir + "/bank2mqtt.json",
                                                     *log_, stateHealth, readOnly);
@@ -203,6 +216,7 @@ void App::loadSources(StateUse state)
     published_ = std::make_unique<PublishedTopics>(*daemonState_);
     installationKey_ = std::make_unique<InstallationKey>(*daemonState_);
 
+    budgets_ = std::make_unique<SourceBudgets>(*clock_);
     PluginLoader loader(config_->daemon.pluginDir);
     std::map<std::string, std::shared_ptr<LoadedPlugin>> plugins;
     for (const auto& settings : config_->sources) {
@@ -233,6 +247,8 @@ void App::loadSources(StateUse state)
                                        : where;
             throw ConfigError(at + (result.key.empty() ? "" : result.key + ": ") + result.message);
         }
+        budgets_->add(settings.id, host->source(), host->hostState(), host->log(),
+                      settings.interval);
         sources_.push_back(std::move(host));
     }
 }

@@ -27,6 +27,7 @@ class NamedLogger;
 class PublishedTopics;
 class Publisher;
 class Scheduler;
+class SourceBudgets;
 class SourceHost;
 class SourcePoller;
 class StateDirLock;
@@ -50,15 +51,20 @@ private:
     /// How loadSources() treats state_dir.
     enum class StateUse {
         Memory,    ///< no state files (--check-config)
-        ReadOnly,  ///< the files read, never written (--list-accounts: a stored consent)
+        ReadOnly,  ///< the files read, never written
         Shared,    ///< the files, without the instance lock (--authorize, next to a running daemon)
         Owned,     ///< the files and the instance lock (the daemon, --once)
+        /// Shared when state_dir exists and is this user's, else ReadOnly (--list-accounts: it
+        /// needs a consent stored by --authorize, its calls count against a call budget, and a
+        /// file written as another user, root say, would lock the service out of it).
+        SharedIfMine,
     };
 
     /// Loads the config and every source's plugin, validated and configured. Throws
     /// UsageError / ConfigError / PluginError with complete messages.
     void loadSources(StateUse state);
-    /// One SourcePoller per source, each added to the scheduler, due at once.
+    /// One SourcePoller per source, each added to the scheduler, due at once (a source with a
+    /// call budget: at its stretched interval, when its budget says).
     std::vector<std::unique_ptr<SourcePoller>> makePollers(Publisher& publisher,
                                                            Scheduler& scheduler);
     /// Bridge discovery, and the clean-up of what sources no longer configured published.
@@ -85,8 +91,11 @@ private:
     std::unique_ptr<NamedLogger> log_;
     std::unique_ptr<StateDirLock> stateLock_;      // held while state_dir is ours
     std::unique_ptr<FileStateStore> daemonState_;  // <state_dir>/bank2mqtt.json
+    bool stateWritable_ = false;  // state files are written (not Memory, not ReadOnly)
     std::unique_ptr<PublishedTopics> published_;
     std::unique_ptr<InstallationKey> installationKey_;
+    /// The sources' call budgets, over their host state (after sources_, destroyed before it).
+    std::unique_ptr<SourceBudgets> budgets_;
 };
 
 }  // namespace bank2mqtt

@@ -17,6 +17,7 @@
 #include "publisher.h"
 #include "retained_set.h"
 #include "scheduler.h"
+#include "source_budgets.h"
 #include "source_host.h"
 #include "source_poller.h"
 #include "topic_layout.h"
@@ -105,7 +106,8 @@ std::optional<DiscoverySettings> discoveryFor(const MqttSettings& m)
     return d;
 }
 
-SourcePlan planFor(const SourceSettings& s, const MqttSettings& m)
+/// `interval`: the one the source is polled at (stretched by a call budget).
+SourcePlan planFor(const SourceSettings& s, const MqttSettings& m, std::chrono::seconds interval)
 {
     SourcePlan plan;
     plan.bank = bankName(s.plugin);
@@ -114,7 +116,8 @@ SourcePlan planFor(const SourceSettings& s, const MqttSettings& m)
     for (const auto& a : s.accounts)
         plan.aliases.push_back(a.alias);
     plan.lowBalance = s.lowBalance;
-    plan.maxAge = s.maxAge.count() > 0 ? s.maxAge : 3 * s.interval;
+    // The configuration's default is 3 x the configured interval; a stretched one moves it.
+    plan.maxAge = s.keyLines.count("max_age") ? s.maxAge : 3 * interval;
     return plan;
 }
 
@@ -125,25 +128,53 @@ int App::checkConfig()
     loadSources(StateUse::Memory);
     std::cout << config_->file << ": configuration OK, " << sources_.size() << " source"
               << (sources_.size() == 1 ? "" : "s") << "\n";
-    for (const auto& s : sources_)
-        std::cout << "  [source." << s->settings().id << "] plugin " << s->plugin().info().name
-                  << " " << s->plugin().info().version << ", every "
-                  << formatDuration(s->settings().interval) << "\n";
+    for (const auto& s : sources_) {
+        const std::string& id = s->settings().id;
+        const std::chrono::seconds interval = budgets_->interval(id, s->settings().interval);
+        std::cout << "  [source." << id << "] plugin " << s->plugin().info().name << " "
+                  << s->plugin().info().version << ", every " << formatDuration(interval);
+        if (const CallBudget* budget = budgets_->find(id))
+            std::cout << " (the bank allows " << budget->limit() << " calls a day), max_age "
+                      << formatDuration(planFor(s->settings(), config_->mqtt, interval).maxAge);
+        std::cout << "\n";
+    }
     return exitcode::kOk;
 }
 
 int App::listAccounts()
 {
-    // Read-only: a consent stored by --authorize is needed, and this may run as root.
-    loadSources(StateUse::ReadOnly);
+    // A stored consent is needed, and a bank with a call budget counts this call too: the
+    // budget is kept in state_dir when that is this user's (a file written as another user,
+    // root say, would lock the service out of it), next to a running daemon like --authorize.
+    loadSources(StateUse::SharedIfMine);
+    const bool counted = stateWritable_;
     std::vector<FetchResult> failures;
     bool found = false;
     for (auto& s : sources_) {
         if (!listSource_.empty() && s->settings().id != listSource_)
             continue;
         found = true;
+        const std::string& id = s->settings().id;
+        std::cout << "[source." << id << "] (" << s->plugin().info().name << ")\n";
+        if (const CallBudget* budget = budgets_->find(id)) {
+            const auto now = clock_->monotonicNow();
+            if (auto refusal = budgets_->refusal(id, now)) {
+                s->log().error("not listed: " + *refusal);
+                failures.push_back(FetchResult::failure(FetchStatus::RateLimited, *refusal));
+                continue;
+            }
+            budgets_->spend(id, now);
+            if (counted)
+                std::cout << "This call spends 1 of the " << budget->limit()
+                          << " calls a day the bank allows this source; " << budget->remaining(now)
+                          << " left now, and the daemon counts this one too.\n";
+            else
+                std::cout << "This call spends 1 of the " << budget->limit()
+                          << " calls a day the bank allows this source; state_dir is not this "
+                             "user's, so the daemon will not know of it.\n";
+        }
         FetchResult result = s->source().listAccounts();
-        std::cout << "[source." << s->settings().id << "] (" << s->plugin().info().name << ")\n";
+        budgets_->noteResult(id, result, clock_->monotonicNow());
         if (result.status != FetchStatus::Ok) {
             s->log().error(result.message);
             failures.push_back(std::move(result));
@@ -214,6 +245,7 @@ int App::runOnce()
         raw.push_back(p.get());
     publishBridge(publisher);
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
+    loop.useBudgets(*budgets_);
     const auto results = loop.pollAllOnce();
     publisher.publishOffline();
     constexpr auto flushTimeout = std::chrono::seconds(10);
@@ -234,10 +266,21 @@ std::vector<std::unique_ptr<SourcePoller>> App::makePollers(Publisher& publisher
 {
     std::vector<std::unique_ptr<SourcePoller>> pollers;
     for (auto& s : sources_) {
-        scheduler.add(s->settings().id, s->settings().interval, clock_->monotonicNow());
-        pollers.push_back(std::make_unique<SourcePoller>(
-            planFor(s->settings(), config_->mqtt), *installationKey_, s->source(), *clock_,
-            s->log(), s->hostState(), publisher, *published_));
+        const std::string& id = s->settings().id;
+        const std::chrono::seconds interval = budgets_->interval(id, s->settings().interval);
+        SourcePlan plan = planFor(s->settings(), config_->mqtt, interval);
+        if (plan.maxAge < interval)
+            s->log().warning("max_age " + formatDuration(plan.maxAge) +
+                             " is shorter than the interval the bank's call limit allows (" +
+                             formatDuration(interval) +
+                             "); the balances show as unavailable between polls");
+        auto poller =
+            std::make_unique<SourcePoller>(std::move(plan), *installationKey_, s->source(), *clock_,
+                                           s->log(), s->hostState(), publisher, *published_);
+        poller->setCallBudget(budgets_->find(id));
+        scheduler.add(id, interval,
+                      budgets_->firstDue(id, clock_->monotonicNow(), poller->status().lastSuccess));
+        pollers.push_back(std::move(poller));
     }
     return pollers;
 }
@@ -252,8 +295,12 @@ void App::publishBridge(Publisher& publisher)
     }
     std::map<std::string, std::set<std::string>> bridge;
     std::vector<RetainedMessage> messages;
+    std::set<std::string> budgeted;
+    for (const auto& id : ids)
+        if (budgets_->find(id))
+            budgeted.insert(id);
     if (auto discovery = discoveryFor(config_->mqtt))
-        for (auto& message : bridgeDiscovery(*discovery, ids))
+        for (auto& message : bridgeDiscovery(*discovery, ids, budgeted))
             messages.emplace_back(std::move(message.topic), std::move(message.payload));
     for (const auto& message : messages)
         bridge["bridge"].insert(message.first);
@@ -293,6 +340,7 @@ int App::runDaemon()
     for (auto& p : pollers)
         raw.push_back(p.get());
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
+    loop.useBudgets(*budgets_);
 
     if (config_->mqtt.discovery)
         loop.followHomeAssistant(publisher.topics().homeAssistantStatus(),

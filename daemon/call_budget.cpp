@@ -54,6 +54,12 @@ std::string localClock(std::chrono::system_clock::time_point t)
     return buffer;
 }
 
+// "1 call", "4 calls": a bank may allow a single call a day.
+std::string calls(int n)
+{
+    return std::to_string(n) + (n == 1 ? " call" : " calls");
+}
+
 std::string perWindow(std::chrono::seconds window)
 {
     return window == CallBudget::kDefaultWindow ? "a day" : "per " + formatDuration(window);
@@ -80,7 +86,7 @@ std::optional<std::string> CallBudget::stretchWarning(seconds interval) const
     if (effective == interval)
         return std::nullopt;
     return "interval " + formatDuration(interval) + " would spend more than the bank's " +
-           std::to_string(limit_) + " calls " + perWindow(window_) + "; polling every " +
+           calls(limit_) + " " + perWindow(window_) + "; polling every " +
            formatDuration(effective) + " instead";
 }
 
@@ -173,8 +179,8 @@ std::string CallBudget::refusal(TimePoint now) const
     const std::string at = localClock(toWall(nextAvailable(now)));
     const int spent = used(now);
     if (spent < limit_)  // held by the bank's 429, not by our count
-        return "the bank refuses more calls for now (its limit of " + std::to_string(limit_) +
-               " calls " + perWindow(window_) + " is reached); the next one is available at " + at;
+        return "the bank refuses more calls for now (its limit of " + calls(limit_) + " " +
+               perWindow(window_) + " is reached); the next one is available at " + at;
     const std::string budget =
         window_ == kDefaultWindow ? "today's budget" : "the budget of " + formatDuration(window_);
     return "no calls of " + budget + " left (" + std::to_string(spent) + " of " +
@@ -200,6 +206,7 @@ void CallBudget::restore()
     const auto saved = hostState_.get(kStateKey);
     if (!saved)
         return;
+    seen_ = saved;
     const WallTime wallNow = clock_.wallNow();
     const TimePoint monoNow = clock_.monotonicNow();
     // Wall time read back becomes monotonic time once, here; from then on a wall-clock jump
@@ -227,6 +234,7 @@ void CallBudget::restore()
                 ++damaged;
                 continue;
             }
+            seenCalls_.push_back(*epoch);
             // Dated after now: we cannot tell when it was spent, so it counts from now.
             const TimePoint mono = toMono(*epoch);
             if (mono > monoNow)
@@ -257,18 +265,86 @@ void CallBudget::restore()
                           " dated in the future (was the clock set back?); counted as spent now";
 }
 
-void CallBudget::save() const
+void CallBudget::absorbOthers()
+{
+    const auto saved = hostState_.get(kStateKey);
+    if (!saved || saved == seen_)
+        return;
+    seen_ = saved;
+    Poco::JSON::Object::Ptr object;
+    try {
+        object = Poco::JSON::Parser().parse(*saved).extract<Poco::JSON::Object::Ptr>();
+    } catch (...) {
+        return;  // what we know stands; our next save() replaces the damaged text
+    }
+    if (!object)
+        return;
+    const WallTime wallNow = clock_.wallNow();
+    const TimePoint monoNow = clock_.monotonicNow();
+    auto toMono = [&](long long epochSeconds) {
+        const WallTime wall{seconds(epochSeconds)};
+        return monoNow - duration_cast<TimePoint::duration>(wallNow - wall);
+    };
+    // The calls that are new since the list this budget last read or wrote are another
+    // process's. Compared as the saved seconds, not through this process's clock offset, so a
+    // wall-clock step since then does not make our own calls look like new ones; one second
+    // of leeway for the other process's rounding.
+    std::vector<long long> known = seenCalls_;
+    std::vector<long long> now;
+    bool added = false;
+    if (auto calls = object->getArray("calls")) {
+        for (std::size_t i = 0; i < calls->size() && i < kMaxEntries; ++i) {
+            const auto epoch = positiveInteger(calls->get(static_cast<unsigned>(i)));
+            if (!epoch)
+                continue;
+            now.push_back(*epoch);
+            auto seen = std::find_if(known.begin(), known.end(), [&](long long k) {
+                return k >= *epoch - 1 && k <= *epoch + 1;
+            });
+            if (seen != known.end()) {
+                known.erase(seen);
+                continue;
+            }
+            const TimePoint t = std::min(toMono(*epoch), monoNow);
+            if (leavesWindow(t) > monoNow) {
+                spent_.insert(std::upper_bound(spent_.begin(), spent_.end(), t), t);
+                added = true;
+            }
+        }
+    }
+    seenCalls_ = std::move(now);
+    if (spent_.size() > kMaxEntries)
+        spent_.erase(spent_.begin(), spent_.end() - static_cast<std::ptrdiff_t>(kMaxEntries));
+    if (object->has("held_until")) {
+        if (const auto epoch = positiveInteger(object->get("held_until"))) {
+            const TimePoint until = std::min(toMono(*epoch), monoNow + window_ + margin_);
+            if (until > monoNow && (!heldUntil_ || *heldUntil_ < until)) {
+                heldUntil_ = until;
+                added = true;
+            }
+        }
+    }
+    // Written back at once, so that the other's call survives whichever process writes next.
+    if (added)
+        save();
+}
+
+void CallBudget::save()
 {
     Poco::JSON::Object object;
     Poco::JSON::Array calls;
-    for (TimePoint t : spent_)
-        calls.add(static_cast<Poco::Int64>(epochSecondsCeil(toWall(t))));
+    seenCalls_.clear();
+    for (TimePoint t : spent_) {
+        seenCalls_.push_back(epochSecondsCeil(toWall(t)));
+        calls.add(static_cast<Poco::Int64>(seenCalls_.back()));
+    }
     object.set("calls", calls);
     if (heldUntil_)
         object.set("held_until", static_cast<Poco::Int64>(epochSecondsCeil(toWall(*heldUntil_))));
     std::ostringstream text;
     object.stringify(text);
-    hostState_.put(kStateKey, text.str());
+    seen_ = text.str();
+    hostState_.put(kStateKey, *seen_);
 }
 
 }  // namespace bank2mqtt

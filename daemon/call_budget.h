@@ -22,8 +22,8 @@ namespace bank2mqtt {
 // A call that leaves the window is free again `margin` (default 5 min) after window end: we
 // record a call when the fetch starts, the bank stamps it when it arrives, and clocks differ.
 //
-// How the poll loop should use it (to be wired once plugin API 2 reports a source's limit)
-// ---------------------------------------------------------------------------------------
+// How the poll loop uses it (wired in SourceBudgets, source_budgets.h, and PollLoop)
+// ----------------------------------------------------------------------------------
 // One CallBudget per source that declares a limit, owned next to its SourcePoller, over the
 // same host StateStore (key "call_budget"), used only on the poll thread.
 // 1. Start-up (App/PollLoop construction): interval = budget.effectiveInterval(configured);
@@ -106,6 +106,12 @@ public:
     /// spent), or the end of a 429 hold if later; nullopt when nothing is spent or held.
     std::optional<TimePoint> resetsAt(TimePoint now) const;
 
+    /// Takes in what another process (`--list-accounts` or `--once` next to the daemon, which
+    /// share state_dir) spent or was told by a 429 since this budget last read or wrote the
+    /// store: the store holds one list per source, and without this the next spend() here
+    /// would write over the other's call. Cheap when nothing changed. Call before deciding.
+    void absorbOthers();
+
     /// Records one poll started at `now` and persists it before returning. Never refused:
     /// a call that was made is counted, whatever the budget said.
     void spend(TimePoint now);
@@ -131,7 +137,7 @@ private:
     /// are dropped, entries dated after now (clock set back, corrupt) count as spent now, i.e. stay
     /// in the window for a whole window from now, and a hold is capped at window + margin from now.
     void restore();
-    void save() const;
+    void save();
     /// Forgets calls that have left the window at `now`.
     void prune(TimePoint now);
     TimePoint leavesWindow(TimePoint spent) const { return spent + window_ + margin_; }
@@ -146,6 +152,10 @@ private:
     std::vector<TimePoint> spent_;  // oldest first
     std::optional<TimePoint> heldUntil_;
     std::optional<std::string> restoreWarning_;
+    /// The store's text as this budget last read or wrote it (absorbOthers: nothing new).
+    std::optional<std::string> seen_;
+    /// The calls in seen_, as saved (epoch seconds).
+    std::vector<long long> seenCalls_;
 };
 
 }  // namespace bank2mqtt

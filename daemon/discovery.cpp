@@ -211,6 +211,23 @@ Component fetchStatus(const std::string& deviceId, std::string objectId, const s
     return c;
 }
 
+// On the bridge next to the source's status: the budget is the source's (one count for all of
+// its accounts), and a source that has no account yet spends calls too. A count, not a
+// quantity with a unit; measurement, so HA keeps how it drains over the day.
+Component callsLeft(const std::string& deviceId, const std::string& source,
+                    const std::string& statusTopic, const Array::Ptr& bridgeOnly)
+{
+    Component c =
+        component(deviceId, "source_" + source + "_calls_left", "sensor", source + " calls left",
+                  {{"state_topic", statusTopic},
+                   {"value_template", std::string("{{ value_json.calls_remaining }}")},
+                   {"state_class", std::string("measurement")},
+                   {"icon", std::string("mdi:counter")},
+                   {"entity_category", std::string("diagnostic")}});
+    c.availability = bridgeOnly;
+    return c;
+}
+
 }  // namespace
 
 std::string discoveryInputs(const AccountEntity& entity)
@@ -243,7 +260,8 @@ std::string accountDeviceId(const AccountEntity& entity)
 }
 
 std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
-                                              const std::vector<std::string>& sourceIds)
+                                              const std::vector<std::string>& sourceIds,
+                                              const std::set<std::string>& budgetedSources)
 {
     requireKnownMode(settings);
     const TopicLayout topics(settings.baseTopic, settings.prefix);
@@ -282,6 +300,9 @@ std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
         spec.components.push_back(fetchStatus(settings.bridgeId, "source_" + source + "_status",
                                               source + " status", topics.sourceStatus(source),
                                               bridgeOnly));
+        if (budgetedSources.count(source))
+            spec.components.push_back(
+                callsLeft(settings.bridgeId, source, topics.sourceStatus(source), bridgeOnly));
     }
     return messagesFor(settings, spec);
 }

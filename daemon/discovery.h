@@ -4,6 +4,7 @@
 
 #include "bank2mqtt/fetch_result.h"
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -51,11 +52,14 @@ struct DiscoveryMessage {
 /// The bridge device (identifier settings.bridgeId): a connectivity binary sensor on
 /// <base>/status, a "Refresh all" button on <base>/refresh, a diagnostic version sensor from
 /// <base>/info, and per source a diagnostic fetch-status sensor from <base>/<source>/status
-/// (so a source that needs a person shows even when it has no account yet).
+/// (so a source that needs a person shows even when it has no account yet), and for each
+/// source in `budgetedSources` (a call budget, CallLimit) a diagnostic "<source> calls left"
+/// sensor from the same topic's calls_remaining.
 /// One message in device mode, one per entity in component mode.
 /// Throws std::invalid_argument when settings.mode is neither "device" nor "component".
 std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
-                                              const std::vector<std::string>& sourceIds);
+                                              const std::vector<std::string>& sourceIds,
+                                              const std::set<std::string>& budgetedSources = {});
 
 /// One account's device (identifier accountDeviceId, via the bridge): balance (the main
 /// feature), available balance, credit limit (disabled by default), last update and fetch

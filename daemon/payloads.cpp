@@ -16,6 +16,20 @@ std::string timeOrNull(const std::optional<std::chrono::system_clock::time_point
     return t ? jsonString(formatRfc3339(*t)) : "null";
 }
 
+// Fields of a budgeted source, and the notice: absent otherwise, so that the status of a source
+// without either reads as it always did.
+std::string callsFields(const SourceStatus& s)
+{
+    std::string out;
+    if (s.calls)
+        out += ",\"calls_limit\":" + std::to_string(s.calls->limit) +
+               ",\"calls_remaining\":" + std::to_string(s.calls->remaining) +
+               ",\"calls_reset\":" + timeOrNull(s.calls->resetsAt);
+    if (!s.notice.empty())
+        out += ",\"notice\":" + jsonString(s.notice);
+    return out;
+}
+
 }  // namespace
 
 std::string formatRfc3339(std::chrono::system_clock::time_point t)
@@ -135,7 +149,7 @@ std::string sourceStatusJson(const SourceStatus& s)
            ",\"last_success\":" + timeOrNull(s.lastSuccess) +
            ",\"last_attempt\":" + timeOrNull(s.lastAttempt) +
            ",\"error\":" + (s.error.empty() ? std::string("null") : jsonString(s.error)) +
-           ",\"next_poll\":" + timeOrNull(s.nextPoll) + "}";
+           ",\"next_poll\":" + timeOrNull(s.nextPoll) + callsFields(s) + "}";
 }
 
 std::string infoJson(const std::string& version, std::chrono::system_clock::time_point started,

@@ -30,6 +30,14 @@ enum class SourceState { Starting, Ok, Stale, AuthFailed, Error, RateLimited };
 /// The published name: "starting", "ok", "stale", "auth_failed", "error", "rate_limited".
 const char* toString(SourceState state);
 
+/// A source's host-side call budget as published (see CallBudget).
+struct CallsStatus {
+    int limit = 0;      ///< calls allowed per rolling 24 h
+    int remaining = 0;  ///< calls left now (0 while the bank holds the source after a 429)
+    /// When the next call becomes free again; nullopt when none is spent.
+    std::optional<std::chrono::system_clock::time_point> resetsAt;
+};
+
 /// Per-source state as published on <base>/<source>/status.
 struct SourceStatus {
     SourceState state = SourceState::Starting;
@@ -37,9 +45,16 @@ struct SourceStatus {
     std::optional<std::chrono::system_clock::time_point> lastAttempt;
     std::string error;  ///< empty when none
     std::optional<std::chrono::system_clock::time_point> nextPoll;
+    /// Only for a source with a call budget.
+    std::optional<CallsStatus> calls;
+    /// Why the last command was not carried out (a refresh with no call left); the state is
+    /// not changed by it. Empty when none; cleared by the next poll.
+    std::string notice;
 };
 
-/// {"state":..,"last_success":..,"last_attempt":..,"error":..,"next_poll":..}
+/// {"state":..,"last_success":..,"last_attempt":..,"error":..,"next_poll":..}, then for a
+/// source with a call budget ,"calls_limit":4,"calls_remaining":3,"calls_reset":..|null, and
+/// ,"notice":".." while there is one.
 std::string sourceStatusJson(const SourceStatus& status);
 
 /// {"version":..,"started":..,"sources":{"<id>":{"state":..,"last_success":..,"next_poll":..}}}

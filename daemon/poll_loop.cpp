@@ -43,6 +43,8 @@ FetchResult PollLoop::finish(SourcePoller& source, FetchOutcome outcome, bool sc
     const auto started = outcome.monoStarted;
     FetchResult result = source.apply(std::move(outcome));
     if (!scheduled) {
+        if (budgets_)
+            budgets_->noteResult(source.id(), result, clock_.monotonicNow());
         source.publishStatus(std::nullopt);  // --once: no next poll in this process
         return result;
     }
@@ -61,6 +63,8 @@ FetchResult PollLoop::finish(SourcePoller& source, FetchOutcome outcome, bool sc
         scheduler_.suspend(source.id(), started);
         break;
     }
+    if (budgets_)
+        budgets_->finished(source.id(), result, started, clock_.monotonicNow(), scheduler_);
     source.publishStatus(wallOf(scheduler_.nextDue(source.id())));
     publishInfo();
     return result;
@@ -87,10 +91,27 @@ void PollLoop::publishInfo()
 
 std::vector<FetchResult> PollLoop::pollAllOnce()
 {
-    for (auto& worker : workers_)
-        worker->request();
+    // A source with no call left is not asked: its refusal stands in for its result.
+    std::vector<std::optional<FetchResult>> refused(workers_.size());
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+        SourcePoller& source = workers_[i]->poller();
+        const auto now = clock_.monotonicNow();
+        if (budgets_ && !budgets_->spend(source.id(), now)) {
+            const std::string sentence = budgets_->refusal(source.id(), now).value_or("");
+            source.publishRestored();  // what is known from before stands (and its state)
+            source.refuse(sentence);
+            refused[i] = FetchResult::failure(FetchStatus::RateLimited, sentence);
+            continue;
+        }
+        workers_[i]->request();
+    }
     std::vector<FetchResult> results;
-    for (auto& worker : workers_) {
+    for (std::size_t i = 0; i < workers_.size(); ++i) {
+        auto& worker = workers_[i];
+        if (refused[i]) {
+            results.push_back(std::move(*refused[i]));
+            continue;
+        }
         {
             std::unique_lock<std::mutex> lock(mutex_);
             wake_.wait(lock, [&] { return !worker->fetching() || stopping_; });
@@ -105,7 +126,7 @@ std::vector<FetchResult> PollLoop::pollAllOnce()
     return results;
 }
 
-void PollLoop::run()
+void PollLoop::start()
 {
     for (auto* s : sources_) {
         s->publishRestored();
@@ -114,40 +135,15 @@ void PollLoop::run()
             s->publishStatus(wallOf(scheduler_.nextDue(s->id())));
     }
     publishInfo();
+}
+
+void PollLoop::run()
+{
+    start();
     std::unique_lock<std::mutex> lock(mutex_);
     while (!stopping_) {
-        std::set<std::string> refresh;
-        refresh.swap(refreshRequests_);
-        const bool republish = std::exchange(republish_, false);
-        bool haRepublish = false;
-        if (haRepublishAt_ && *haRepublishAt_ <= clock_.monotonicNow()) {
-            haRepublishAt_.reset();
-            haRepublish = true;
-        }
         lock.unlock();
-
-        if (republish || haRepublish)
-            publisher_.onConnected();
-        collectResults();
-        for (auto* s : sources_)
-            s->checkFreshness();
-
-        const auto now = clock_.monotonicNow();
-        for (const auto& id : refresh) {
-            for (auto* s : sources_)
-                if (id.empty() || s->id() == id)
-                    scheduler_.refresh(s->id(), now);
-        }
-        for (const auto& id : scheduler_.due(clock_.monotonicNow())) {
-            for (auto& worker : workers_) {
-                if (worker->poller().id() != id)
-                    continue;
-                // Still fetching from before (a slow bank): due again when that one ends.
-                if (worker->request())
-                    scheduler_.started(id, clock_.monotonicNow());
-            }
-        }
-
+        step();
         lock.lock();
         if (stopping_ || republish_ || resultsReady_ || !refreshRequests_.empty())
             continue;
@@ -166,6 +162,81 @@ void PollLoop::run()
     }
 }
 
+void PollLoop::step()
+{
+    std::set<std::string> refresh;
+    bool republish = false;
+    bool haRepublish = false;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        refresh.swap(refreshRequests_);
+        republish = std::exchange(republish_, false);
+        if (haRepublishAt_ && *haRepublishAt_ <= clock_.monotonicNow()) {
+            haRepublishAt_.reset();
+            haRepublish = true;
+        }
+    }
+
+    if (republish || haRepublish)
+        publisher_.onConnected();
+    collectResults();
+    for (auto* s : sources_) {
+        s->checkFreshness();
+        s->checkCalls();
+    }
+
+    const auto now = clock_.monotonicNow();
+    for (const auto& id : refresh) {
+        for (auto* s : sources_)
+            if ((id.empty() || s->id() == id) && refreshAllowed(*s, now))
+                scheduler_.refresh(s->id(), now);
+    }
+    for (const auto& id : scheduler_.due(clock_.monotonicNow())) {
+        for (auto& worker : workers_)
+            if (worker->poller().id() == id)
+                startFetch(*worker);
+    }
+}
+
+void PollLoop::startFetch(FetchWorker& worker)
+{
+    const std::string& id = worker.poller().id();
+    // Still fetching from before (a slow bank): due again when that one ends.
+    if (worker.fetching())
+        return;
+    const auto now = clock_.monotonicNow();
+    if (budgets_ && !budgets_->spend(id, now)) {
+        // Only a call spent elsewhere (--list-accounts, --once) gets here: the budget's own
+        // pace never runs out.
+        scheduler_.deferUntil(id, budgets_->nextAvailable(id, now));
+        if (worker.poller().status().state != SourceState::Starting)
+            worker.poller().publishStatus(wallOf(scheduler_.nextDue(id)));
+        return;
+    }
+    if (worker.request()) {
+        scheduler_.started(id, now);
+        // The calls left changed; "starting" is not a published state.
+        if (budgets_ && budgets_->find(id) &&
+            worker.poller().status().state != SourceState::Starting)
+            worker.poller().publishStatus(worker.poller().status().nextPoll);
+    }
+}
+
+bool PollLoop::refreshAllowed(SourcePoller& source, Scheduler::TimePoint now)
+{
+    if (!budgets_)
+        return true;
+    // A fetch under way serves the refresh (Scheduler::refresh); it spent its call already.
+    for (const auto& worker : workers_)
+        if (&worker->poller() == &source && worker->fetching())
+            return true;
+    const auto sentence = budgets_->refusal(source.id(), now);
+    if (!sentence)
+        return true;
+    source.refuse(*sentence);
+    return false;
+}
+
 std::optional<Scheduler::TimePoint> PollLoop::nextWake() const
 {
     std::optional<Scheduler::TimePoint> wake = scheduler_.nextWake();
@@ -173,8 +244,10 @@ std::optional<Scheduler::TimePoint> PollLoop::nextWake() const
         if (t && (!wake || *t < *wake))
             wake = t;
     };
-    for (const auto* s : sources_)
+    for (const auto* s : sources_) {
         consider(s->freshnessDeadline());
+        consider(s->callsChangeAt());
+    }
     consider(haRepublishAt_);  // caller holds mutex_
     return wake;
 }

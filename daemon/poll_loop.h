@@ -5,6 +5,7 @@
 #include "fetch_worker.h"
 #include "publisher.h"
 #include "scheduler.h"
+#include "source_budgets.h"
 #include "source_poller.h"
 
 #include <condition_variable>
@@ -29,11 +30,22 @@ public:
              std::vector<SourcePoller*> sources, std::string version);
     ~PollLoop();
 
+    /// The call budgets of the sources (SourceBudgets' rules); without this call no source
+    /// has one. Before run() or pollAllOnce(); `budgets` must outlive the loop.
+    void useBudgets(SourceBudgets& budgets) { budgets_ = &budgets; }
+
     /// Publishes what is known from earlier runs, polls every due source, then waits; returns
     /// after stop().
     void run();
+    /// run() without its waiting, for tests on a fake clock: start() publishes what run()
+    /// publishes first; step() is one pass of its loop (commands, finished fetches,
+    /// freshness, due polls started) and returns at once.
+    void start();
+    void step();
     /// Polls every source once, all at the same time, publishing as usual; returns the results
     /// in source order when the last fetch has ended (each is bounded by its request deadline).
+    /// A source with no call left is not fetched: its status gets the budget's sentence and its
+    /// result is RateLimited with that sentence.
     std::vector<FetchResult> pollAllOnce();
     void stop();
     /// After stop(): waits up to `timeout` for the fetches still running to end (a source's
@@ -63,10 +75,16 @@ private:
     FetchResult finish(SourcePoller& source, FetchOutcome outcome, bool scheduled);
     void publishInfo();
     void resultReady();
+    /// Starts the fetch of a due source unless its budget has no call left (then it is
+    /// deferred until one is). The poll thread only.
+    void startFetch(FetchWorker& worker);
+    /// A refresh command for `source`: false when its budget refused it (the sentence is on
+    /// its status).
+    bool refreshAllowed(SourcePoller& source, Scheduler::TimePoint now);
     std::optional<std::chrono::system_clock::time_point>
     wallOf(std::optional<Scheduler::TimePoint> due) const;
-    /// Earliest of: next due poll, a freshness deadline, a pending HA republish. Caller holds
-    /// mutex_.
+    /// Earliest of: next due poll, a freshness deadline, a spent call freeing up, a pending HA
+    /// republish. Caller holds mutex_.
     std::optional<Scheduler::TimePoint> nextWake() const;
 
     Clock& clock_;
@@ -75,6 +93,7 @@ private:
     std::vector<SourcePoller*> sources_;
     std::string version_;
     std::chrono::system_clock::time_point started_;
+    SourceBudgets* budgets_ = nullptr;
 
     std::mutex mutex_;
     std::condition_variable wake_;

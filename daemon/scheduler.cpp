@@ -134,6 +134,13 @@ void Scheduler::refresh(const std::string& id, TimePoint now)
         e.next = earliest;
 }
 
+void Scheduler::deferUntil(const std::string& id, TimePoint at)
+{
+    Entry& e = entry(id);
+    if (e.next && !e.inFlight)
+        e.next = at;
+}
+
 int Scheduler::consecutiveFailures(const std::string& id) const
 {
     return entry(id).failures;

@@ -23,6 +23,7 @@ namespace bank2mqtt {
 /// - suspended (credentials rejected, config error): no polls until refresh().
 /// - refresh: served no sooner than min(30 s, interval) after the previous attempt; an
 ///   earlier request is moved to that time, not dropped.
+/// - deferred: a caller that knows better (a source's call budget) moves the next poll.
 class Scheduler {
 public:
     using TimePoint = std::chrono::steady_clock::time_point;
@@ -50,6 +51,10 @@ public:
     void suspend(const std::string& id, TimePoint attemptStarted);
     /// Asks for a poll as soon as the rate limit allows; resumes a suspended source.
     void refresh(const std::string& id, TimePoint now);
+    /// The next poll of `id` is at `at`, whatever the rules above made it (e.g. a call budget
+    /// that is spent, or a failure of a budgeted source retried one interval later instead of
+    /// on the back-off). A suspended source, or one whose fetch is under way, is left alone.
+    void deferUntil(const std::string& id, TimePoint at);
 
     int consecutiveFailures(const std::string& id) const;
 

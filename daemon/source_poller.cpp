@@ -79,6 +79,10 @@ void SourcePoller::publishRestored()
         status_.error = "no fresh data for longer than max_age";
         log_.warning("the last balances are older than max_age; shown as unavailable until a "
                      "poll succeeds");
+    } else if (lastSuccessMono_ && budget_) {
+        // A budgeted source is not polled while its balances are fresh; "starting" until then
+        // would be hours of a state Home Assistant does not list.
+        status_.state = SourceState::Ok;
     }
     // Data of unknown age (no last success kept) is not shown as current either.
     const bool online = lastSuccessMono_ && !needsPerson(status_.state);
@@ -109,6 +113,7 @@ FetchResult SourcePoller::apply(FetchOutcome outcome)
     const SourceState oldState = status_.state;
     const std::string oldError = status_.error;
     status_.lastAttempt = wallStarted;
+    status_.notice.clear();
     // An empty list is a bank hiccup, not the user's wish: taking it as the truth would clear
     // every balance and Home Assistant device of the source.
     if (result.status == FetchStatus::Ok && result.accounts.empty())
@@ -224,10 +229,49 @@ void SourcePoller::logTransition(SourceState oldState, const std::string& oldErr
 void SourcePoller::publishStatus(std::optional<std::chrono::system_clock::time_point> nextPoll)
 {
     status_.nextPoll = nextPoll;
+    if (budget_) {
+        const auto now = clock_.monotonicNow();
+        const auto toWall = [this, now](std::chrono::steady_clock::time_point t) {
+            return clock_.wallNow() +
+                   std::chrono::duration_cast<std::chrono::system_clock::duration>(t - now);
+        };
+        CallsStatus calls;
+        calls.limit = budget_->limit();
+        calls.remaining = budget_->remaining(now);
+        if (const auto reset = budget_->resetsAt(now))
+            calls.resetsAt = toWall(*reset);
+        status_.calls = calls;
+    }
     const std::string topic = publisher_.topics().sourceStatus(plan_.id);
     // Recorded even before a first success, so that removing the source clears it.
     registry_.add(plan_.id, "", topic);
     publisher_.set(topic, sourceStatusJson(status_));
+}
+
+std::optional<std::chrono::steady_clock::time_point> SourcePoller::callsChangeAt() const
+{
+    if (!budget_)
+        return std::nullopt;
+    return budget_->resetsAt(clock_.monotonicNow());
+}
+
+void SourcePoller::checkCalls()
+{
+    if (!budget_ || !status_.calls || status_.state == SourceState::Starting)
+        return;
+    if (budget_->remaining(clock_.monotonicNow()) != status_.calls->remaining)
+        publishStatus(status_.nextPoll);
+}
+
+void SourcePoller::refuse(const std::string& sentence)
+{
+    // Nothing known yet (every call spent before the first poll): "starting" is not a state
+    // that is published, and waiting for the bank's limit is what rate_limited says.
+    if (status_.state == SourceState::Starting)
+        status_.state = SourceState::RateLimited;
+    status_.notice = sentence;
+    log_.info("refresh not carried out: " + sentence);
+    publishStatus(status_.nextPoll);
 }
 
 // An alias, else the key this account had before, else the slug of its name; never a level the

@@ -5,6 +5,7 @@
 #include "account_discovery_cache.h"
 #include "bank2mqtt/bank_source.h"
 #include "bank2mqtt/services.h"
+#include "call_budget.h"
 #include "installation_key.h"
 #include "payloads.h"
 #include "published_topics.h"
@@ -67,6 +68,20 @@ public:
     FetchResult apply(FetchOutcome outcome);
     void publishStatus(std::optional<std::chrono::system_clock::time_point> nextPoll);
 
+    /// The source's call budget (owned by SourceBudgets, outliving the poller), or nullptr.
+    /// With one, every status carries its calls_* fields, and balances restored fresh (younger
+    /// than max_age) make the source "ok" at start-up: its first poll may be hours away.
+    void setCallBudget(const CallBudget* budget) { budget_ = budget; }
+    /// With a call budget: when its count changes without a poll (a spent call frees up);
+    /// nullopt without a budget or with nothing spent.
+    std::optional<std::chrono::steady_clock::time_point> callsChangeAt() const;
+    /// Republishes the status (keeping its next_poll) when the calls left differ from the
+    /// published ones, so that Home Assistant's count goes up when a call frees up.
+    void checkCalls();
+    /// A command that was not carried out (a refresh with no call left): `sentence` is
+    /// published as the status's notice, state, error and values unchanged, and logged.
+    void refuse(const std::string& sentence);
+
     /// When the last good data turns older than max_age (nullopt: no data, or already stale).
     std::optional<std::chrono::steady_clock::time_point> freshnessDeadline() const;
     /// Past the deadline: state becomes "stale", every account's availability "offline", the
@@ -101,6 +116,7 @@ private:
     /// Home Assistant's account devices; nullopt when `discovery = false`.
     std::optional<AccountDiscoveryCache> discovery_;
     int failures_ = 0;
+    const CallBudget* budget_ = nullptr;
 };
 
 }  // namespace bank2mqtt

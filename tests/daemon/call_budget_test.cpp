@@ -372,3 +372,47 @@ TEST(CallBudget, FutureDatedEntriesCountAsSpentNow)
                                        "the future (was the clock set back?); counted as spent "
                                        "now");
 }
+
+TEST(CallBudget, AbsorbsTheCallsAnotherProcessSpentInTheSameStore)
+{
+    FakeClock clock;
+    MemoryStateStore state;
+    CallBudget daemon(4, clock, state);
+    const auto t0 = clock.monotonicNow();
+    daemon.spend(t0);
+
+    // --list-accounts next to the running daemon: its own budget over the same state_dir.
+    clock.advance(1h);
+    {
+        CallBudget list(4, clock, state);
+        EXPECT_EQ(list.used(clock.monotonicNow()), 1);
+        list.spend(clock.monotonicNow());
+    }
+    clock.advance(1h);
+    daemon.absorbOthers();
+    EXPECT_EQ(daemon.used(clock.monotonicNow()), 2);
+    daemon.spend(clock.monotonicNow());
+
+    CallBudget restarted(4, clock, state);
+    EXPECT_EQ(restarted.used(clock.monotonicNow()), 3);
+    // Nothing new: our own calls are not counted twice.
+    daemon.absorbOthers();
+    EXPECT_EQ(daemon.used(clock.monotonicNow()), 3);
+}
+
+TEST(CallBudget, AbsorbsAHoldAnotherProcessWasToldOf)
+{
+    FakeClock clock;
+    MemoryStateStore state;
+    CallBudget daemon(4, clock, state);
+    const auto t0 = clock.monotonicNow();
+    {
+        CallBudget once(4, clock, state);
+        once.spend(t0);
+        once.exhausted(t0, std::chrono::seconds(2h));
+    }
+    daemon.absorbOthers();
+    EXPECT_FALSE(daemon.canSpend(t0 + 1h));
+    EXPECT_TRUE(daemon.canSpend(t0 + 2h));
+    EXPECT_EQ(daemon.used(t0), 1);
+}

@@ -73,6 +73,24 @@ TEST(SourceStatusJson, UsesNullForMissingTimesAndErrors)
               "00:00\",\"error\":\"the bank answered 503\",\"next_poll\":null}");
 }
 
+TEST(SourceStatusJson, AddsTheCallBudgetAndANoticeOnlyWhenThereAreSome)
+{
+    SourceStatus s;
+    s.state = SourceState::Ok;
+    s.calls =
+        CallsStatus{4, 3, std::chrono::system_clock::time_point(std::chrono::seconds(1795849500))};
+    s.notice = "no calls of today's budget left";
+    EXPECT_EQ(sourceStatusJson(s),
+              "{\"state\":\"ok\",\"last_success\":null,\"last_attempt\":null,\"error\":null,"
+              "\"next_poll\":null,\"calls_limit\":4,\"calls_remaining\":3,\"calls_reset\":"
+              "\"2026-11-28T07:05:00+00:00\",\"notice\":\"no calls of today's budget left\"}");
+    s.calls->resetsAt.reset();
+    s.notice.clear();
+    EXPECT_EQ(sourceStatusJson(s),
+              "{\"state\":\"ok\",\"last_success\":null,\"last_attempt\":null,\"error\":null,"
+              "\"next_poll\":null,\"calls_limit\":4,\"calls_remaining\":3,\"calls_reset\":null}");
+}
+
 TEST(LowBalance, ComparesInMinorUnitsOfTheAccountCurrency)
 {
     Account a;

@@ -175,3 +175,28 @@ TEST(Scheduler, ARefreshDuringAFetchIsServedByThatFetch)
     s.refresh("kid", t0 + std::chrono::seconds(40));
     EXPECT_EQ(s.nextDue("kid"), t0 + std::chrono::seconds(40));
 }
+
+TEST(Scheduler, DeferUntilMovesTheNextPollEitherWay)
+{
+    auto s = makeScheduler();
+    s.add("kid", 15min, kT0);
+    s.succeeded("kid", kT0);
+
+    s.deferUntil("kid", kT0 + 6h);
+    EXPECT_EQ(s.nextDue("kid"), kT0 + 6h);
+    s.deferUntil("kid", kT0 + 1h);
+    EXPECT_EQ(s.nextDue("kid"), kT0 + 1h);
+}
+
+TEST(Scheduler, DeferUntilLeavesASuspendedOrRunningSourceAlone)
+{
+    auto s = makeScheduler();
+    s.add("kid", 15min, kT0);
+    s.started("kid", kT0);
+    s.deferUntil("kid", kT0 + 6h);
+    EXPECT_FALSE(s.nextDue("kid").has_value());
+
+    s.suspend("kid", kT0);
+    s.deferUntil("kid", kT0 + 6h);
+    EXPECT_FALSE(s.nextDue("kid").has_value());
+}

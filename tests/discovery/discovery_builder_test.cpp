@@ -257,6 +257,29 @@ TEST(Discovery, BridgeHasAFetchStatusPerSource)
     EXPECT_FALSE(components->getObject("connectivity")->has("availability"));
 }
 
+TEST(Discovery, ASourceWithACallBudgetGetsACallsLeftSensorOnTheBridge)
+{
+    for (const std::string mode : {"device", "component"}) {
+        SCOPED_TRACE(mode);
+        auto all = bridgeDiscovery(testSettings(mode), {"kid", "family-2"}, {"family-2"});
+        for (const auto& account : accountDiscovery(testSettings(mode), simulatorAccounts()[0]))
+            all.push_back(account);
+        EXPECT_THAT(checkDiscovery(asPairs(all)), IsEmpty());
+    }
+    const Object::Ptr components =
+        parse(bridgeDiscovery(testSettings(), {"kid", "family-2"}, {"family-2"})[0].payload)
+            ->getObject("components");
+    EXPECT_FALSE(components->has("source_kid_calls_left"));
+    const Object::Ptr calls = components->getObject("source_family-2_calls_left");
+    ASSERT_TRUE(calls);
+    EXPECT_EQ(calls->getValue<std::string>("state_topic"), "bank2mqtt/family-2/status");
+    EXPECT_EQ(calls->getValue<std::string>("value_template"), "{{ value_json.calls_remaining }}");
+    EXPECT_EQ(calls->getValue<std::string>("entity_category"), "diagnostic");
+    EXPECT_THAT(availabilityTopics(calls), ElementsAre("bank2mqtt/status"));
+    EXPECT_EQ(ha::haEntityId("sensor", "bank2mqtt", calls->getValue<std::string>("name")),
+              "sensor.bank2mqtt_family_2_calls_left");
+}
+
 TEST(Discovery, RefusesAnUnknownMode)
 {
     DiscoverySettings settings = testSettings("both");

@@ -42,6 +42,13 @@ TEST(DiscoveryGolden, BridgeDevice)
     expectGolden("bridge", messages[0]);
 }
 
+TEST(DiscoveryGolden, BridgeDeviceWithACallBudget)
+{
+    const auto messages = bridgeDiscovery(testSettings(), simulatorSources(), {"kid"});
+    ASSERT_EQ(messages.size(), 1u);
+    expectGolden("bridge_call_budget", messages[0]);
+}
+
 TEST(DiscoveryGolden, SimulatorAccountDevices)
 {
     for (const AccountEntity& account : simulatorAccounts()) {

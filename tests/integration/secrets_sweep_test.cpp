@@ -201,6 +201,9 @@ TEST_F(SecretsSweep, NoSecretTokenNationalIdOrAccountNumberLeaks)
     }
     ASSERT_EQ(terminate(daemon), 0);
 
+    // --list-accounts shares state_dir (its calls count against a call budget) and would reuse
+    // the cached token: an expired one makes it log in through its own 401 and retry path.
+    sim_.expireTokens();
     ChildProcess& list = startDaemon(config, {"--list-accounts", "--log-level=debug"});
     ASSERT_EQ(list.waitExit(kOnceRunTimeout), 0) << list.transcript();
     ASSERT_NE(list.text(Stream::Out).find("Lommepenger"), std::string::npos)
