@@ -160,6 +160,32 @@ TEST_F(EnableBanking, AnAuthorizationNextToTheRunningDaemonReachesIt)
         << daemon.transcript();
     EXPECT_TRUE(live.waitForPayload(topic::balance("sparekonto"), "12500.00", kPollTimeout));
 
+    // A renewal before the end, while the daemon polls: its next poll uses the new consent
+    // (checked by ending the old one at the bank), with no refresh and no restart.
+    const auto first = eb_.sessionIds();
+    ASSERT_EQ(first.size(), 1u);
+    ASSERT_EQ(authorize().exitCode, 0);
+    ASSERT_EQ(eb_.sessionIds().size(), 2u);
+    auto nextOk = [&](const std::string& when) {
+        const std::size_t from = live.size();
+        ASSERT_TRUE(live.waitFor(topic::kSourceStatus, stateIs("ok"), kPollTimeout, from))
+            << "no ok status " << when << "\n"
+            << daemon.transcript();
+    };
+    // Polls run one after the other: the second one from here started after the renewal.
+    ASSERT_NO_FATAL_FAILURE(nextOk("after the renewal"));
+    ASSERT_NO_FATAL_FAILURE(nextOk("after the renewal, again"));
+    const std::size_t beforeEnd = live.size();
+    eb_.expireSessions(first.front());
+    ASSERT_NO_FATAL_FAILURE(nextOk("with the old consent ended"));
+    ASSERT_NO_FATAL_FAILURE(nextOk("with the old consent ended, again"));
+    const auto seen = live.messages();
+    for (std::size_t i = beforeEnd; i < seen.size(); ++i) {
+        if (seen[i].topic == topic::kSourceStatus) {
+            EXPECT_NE(statusState(seen[i].payload), "auth_failed") << seen[i].payload;
+        }
+    }
+
     // The bank ends the consent early; a renewal next to the daemon brings it back.
     eb_.expireSessions();
     const std::size_t expired = live.size();
