@@ -121,6 +121,11 @@ SourcePlan planFor(const SourceSettings& s, const MqttSettings& m, std::chrono::
     return plan;
 }
 
+std::string callsADay(int n)
+{
+    return std::to_string(n) + (n == 1 ? " call a day" : " calls a day");
+}
+
 }  // namespace
 
 int App::checkConfig()
@@ -134,7 +139,7 @@ int App::checkConfig()
         std::cout << "  [source." << id << "] plugin " << s->plugin().info().name << " "
                   << s->plugin().info().version << ", every " << formatDuration(interval);
         if (const CallBudget* budget = budgets_->find(id))
-            std::cout << " (the bank allows " << budget->limit() << " calls a day), max_age "
+            std::cout << " (the bank allows " << callsADay(budget->limit()) << "), max_age "
                       << formatDuration(planFor(s->settings(), config_->mqtt, interval).maxAge);
         std::cout << "\n";
     }
@@ -165,13 +170,13 @@ int App::listAccounts()
             }
             budgets_->spend(id, now);
             if (counted)
-                std::cout << "This call spends 1 of the " << budget->limit()
-                          << " calls a day the bank allows this source; " << budget->remaining(now)
+                std::cout << "This call spends 1 of the " << callsADay(budget->limit())
+                          << " the bank allows this source; " << budget->remaining(now)
                           << " left now, and the daemon counts this one too.\n";
             else
-                std::cout << "This call spends 1 of the " << budget->limit()
-                          << " calls a day the bank allows this source; state_dir is not this "
-                             "user's, so the daemon will not know of it.\n";
+                std::cout << "This call spends 1 of the " << callsADay(budget->limit())
+                          << " the bank allows this source; state_dir is not this user's, so "
+                             "the daemon will not know of it.\n";
         }
         FetchResult result = s->source().listAccounts();
         budgets_->noteResult(id, result, clock_->monotonicNow());
