@@ -81,6 +81,8 @@ const std::string& EnableBankingTest::writeConfig(const EbConfigOptions& o)
                "\nca_file = " + CERT_DIR + "/ca.pem\n";
     if (!o.accounts.empty())
         iniText_ += "accounts = " + o.accounts + "\n";
+    if (!o.dailyLimit.empty())
+        iniText_ += "daily_limit = " + o.dailyLimit + "\n";
     iniText_ += o.extraSourceLines;
     iniPath_ = dir_->write("bank2mqtt.ini", iniText_, 0600);
     return iniPath_;

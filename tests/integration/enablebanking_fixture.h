@@ -24,6 +24,9 @@ namespace bank2mqtt::itest {
 /// What goes into an Enable Banking source's configuration ([source.kid]).
 struct EbConfigOptions {
     std::string interval = "2s";
+    /// `daily_limit =`: "0" (no call budget) lets the tests that are not about the budget poll
+    /// every 2 s; "" leaves the key out (the bank's default of 4 a day, the host's budget).
+    std::string dailyLimit = "0";
     std::string accounts;  ///< empty: no `accounts =` line
     bool discovery = false;
     std::string extraSourceLines;
