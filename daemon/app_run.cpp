@@ -15,6 +15,7 @@
 #include "poll_loop.h"
 #include "published_topics.h"
 #include "publisher.h"
+#include "renewal.h"
 #include "retained_set.h"
 #include "scheduler.h"
 #include "source_host.h"
@@ -115,6 +116,7 @@ SourcePlan planFor(const SourceSettings& s, const MqttSettings& m)
         plan.aliases.push_back(a.alias);
     plan.lowBalance = s.lowBalance;
     plan.maxAge = s.maxAge.count() > 0 ? s.maxAge : 3 * s.interval;
+    plan.consentWarning = s.consentWarning;
     return plan;
 }
 
@@ -241,7 +243,7 @@ std::vector<std::unique_ptr<SourcePoller>> App::makePollers(Publisher& publisher
     return pollers;
 }
 
-void App::publishBridge(Publisher& publisher)
+void App::publishBridge(Publisher& publisher, const std::vector<std::string>& renewable)
 {
     std::set<std::string> owners{""};
     std::vector<std::string> ids;
@@ -252,7 +254,7 @@ void App::publishBridge(Publisher& publisher)
     std::map<std::string, std::set<std::string>> bridge;
     std::vector<RetainedMessage> messages;
     if (auto discovery = discoveryFor(config_->mqtt))
-        for (auto& message : bridgeDiscovery(*discovery, ids))
+        for (auto& message : bridgeDiscovery(*discovery, ids, renewable))
             messages.emplace_back(std::move(message.topic), std::move(message.payload));
     for (const auto& message : messages)
         bridge["bridge"].insert(message.first);
@@ -291,7 +293,21 @@ int App::runDaemon()
     std::vector<SourcePoller*> raw;
     for (auto& p : pollers)
         raw.push_back(p.get());
+    // Renewal from Home Assistant for each source whose plugin offers Authorization; declared
+    // before the loop, whose workers run their steps, so that they outlive it.
+    std::vector<std::unique_ptr<Renewal>> renewals;
+    std::vector<std::string> renewable;
+    for (auto& s : sources_) {
+        if (auto* auth = capabilityOf<Authorization>(s->source())) {
+            renewals.push_back(std::make_unique<Renewal>(s->settings().id, *auth,
+                                                         capabilityOf<ConsentInfo>(s->source()),
+                                                         s->scrubber(), s->log(), *clock_));
+            renewable.push_back(s->settings().id);
+        }
+    }
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
+    for (auto& renewal : renewals)
+        loop.addRenewal(*renewal);
 
     if (config_->mqtt.discovery)
         loop.followHomeAssistant(publisher.topics().homeAssistantStatus(),
@@ -313,7 +329,7 @@ int App::runDaemon()
         log.warning(error + "; retrying in the background, polls continue meanwhile");
     mqtt.keepConnected();
 
-    publishBridge(publisher);
+    publishBridge(publisher, renewable);
     log.info("bank2mqtt " BANK2MQTT_VERSION " started with " + std::to_string(sources_.size()) +
              " source" + (sources_.size() == 1 ? "" : "s"));
     std::promise<void> finished;

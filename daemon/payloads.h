@@ -25,9 +25,11 @@ std::string slugify(const std::string& name);
 std::string uniqueKey(const std::string& base, std::vector<std::string>& used);
 
 /// A source's state. Starting until its first poll ends; the others are published.
-enum class SourceState { Starting, Ok, Stale, AuthFailed, Error, RateLimited };
+/// ConsentExpiring: the last poll succeeded, but the bank consent ends within consent_warning.
+enum class SourceState { Starting, Ok, Stale, AuthFailed, Error, RateLimited, ConsentExpiring };
 
-/// The published name: "starting", "ok", "stale", "auth_failed", "error", "rate_limited".
+/// The published name: "starting", "ok", "stale", "auth_failed", "error", "rate_limited",
+/// "consent_expiring".
 const char* toString(SourceState state);
 
 /// Per-source state as published on <base>/<source>/status.
@@ -37,9 +39,15 @@ struct SourceStatus {
     std::optional<std::chrono::system_clock::time_point> lastAttempt;
     std::string error;  ///< empty when none
     std::optional<std::chrono::system_clock::time_point> nextPoll;
+    /// The source has a consent (its plugin offers ConsentInfo): the JSON then carries
+    /// consent_end and consent_renewal_due.
+    bool hasConsent = false;
+    std::optional<std::chrono::system_clock::time_point> consentEnd;
+    bool consentRenewalDue = false;  ///< within consent_warning of the end, or past it
 };
 
-/// {"state":..,"last_success":..,"last_attempt":..,"error":..,"next_poll":..}
+/// {"state":..,"last_success":..,"last_attempt":..,"error":..,"next_poll":..}, and for a
+/// source with a consent also "consent_end":..|null,"consent_renewal_due":true|false.
 std::string sourceStatusJson(const SourceStatus& status);
 
 /// {"version":..,"started":..,"sources":{"<id>":{"state":..,"last_success":..,"next_poll":..}}}

@@ -134,6 +134,13 @@ void Scheduler::refresh(const std::string& id, TimePoint now)
         e.next = earliest;
 }
 
+void Scheduler::refreshNow(const std::string& id, TimePoint now)
+{
+    Entry& e = entry(id);
+    if (!e.inFlight)
+        e.next = now;
+}
+
 int Scheduler::consecutiveFailures(const std::string& id) const
 {
     return entry(id).failures;

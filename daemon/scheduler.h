@@ -50,6 +50,9 @@ public:
     void suspend(const std::string& id, TimePoint attemptStarted);
     /// Asks for a poll as soon as the rate limit allows; resumes a suspended source.
     void refresh(const std::string& id, TimePoint now);
+    /// A poll now, without refresh()'s 30 s spacing: a person has just renewed the source's
+    /// login and waits to see it work. Resumes a suspended source; a fetch in flight serves it.
+    void refreshNow(const std::string& id, TimePoint now);
 
     int consecutiveFailures(const std::string& id) const;
 
