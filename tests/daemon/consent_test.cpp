@@ -522,3 +522,44 @@ TEST(SecretScrubber, LearnsEveryFormOfAnAnswer)
               "***");
     EXPECT_EQ(scrubber.scrub("state s1 stays"), "state s1 stays");  // too short to mask
 }
+
+namespace {
+
+/// A bank whose question is long and whose login URL is longer than a state may be.
+class WordyBank final : public Authorization {
+public:
+    AuthStep start() noexcept override
+    {
+        return AuthStep::ask(std::string(300, 'q'),
+                             "https://bank.example/login?" + std::string(400, 'x'));
+    }
+    AuthStep answer(const std::string&) noexcept override { return AuthStep::failed("no"); }
+};
+
+}  // namespace
+
+TEST(Renewal, TheSentenceFitsHomeAssistantsStateAndTheUrlIsKeptWhole)
+{
+    FakeClock clock;
+    SafeLogger log;
+    SecretScrubber scrubber;
+    WordyBank bank;
+    Renewal renewal("eb", bank, nullptr, scrubber, log, clock);
+    // Tasks run at once: the worker's order without its thread.
+    renewal.attach(
+        [](std::function<void()> task) {
+            task();
+            return true;
+        },
+        [] {});
+
+    renewal.press();
+    const auto update = renewal.take();
+
+    ASSERT_TRUE(update.payload);
+    const auto message = update.payload->find("\"message\":\"");
+    const auto end = update.payload->find("\",\"url\"");
+    ASSERT_NE(message, std::string::npos);
+    EXPECT_LE(end - message - 11, 255u);
+    EXPECT_NE(update.payload->find(std::string(400, 'x')), std::string::npos);
+}
