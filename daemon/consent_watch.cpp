@@ -6,9 +6,17 @@
 
 namespace bank2mqtt {
 
-ConsentWatch::ConsentWatch(std::string sourceId, std::chrono::seconds warning)
-    : sourceId_(std::move(sourceId)), warning_(warning)
+ConsentWatch::ConsentWatch(std::string sourceId, std::chrono::seconds warning, bool renewable)
+    : sourceId_(std::move(sourceId)), warning_(warning), renewable_(renewable)
 {
+}
+
+std::string ConsentWatch::howToRenew() const
+{
+    const std::string terminal = "bank2mqtt --authorize=" + sourceId_;
+    return renewable_
+               ? "the button \"" + sourceId_ + " renew consent\" in Home Assistant or " + terminal
+               : "the way the plugin's README describes (it cannot be renewed from here)";
 }
 
 ConsentWatch::Phase ConsentWatch::phase(TimePoint now) const
@@ -45,15 +53,13 @@ std::optional<ConsentWatch::TimePoint> ConsentWatch::nextChange(TimePoint now) c
 std::string ConsentWatch::expiringSentence() const
 {
     return "the bank consent ends on " + (end_ ? formatConsentEnd(*end_) : std::string("?")) +
-           "; renew it with the button \"" + sourceId_ +
-           " renew consent\" in Home Assistant or bank2mqtt --authorize=" + sourceId_;
+           "; renew it with " + howToRenew();
 }
 
 std::string ConsentWatch::endedSentence() const
 {
     return "the bank consent ended on " + (end_ ? formatConsentEnd(*end_) : std::string("?")) +
-           "; polling stops until it is renewed with the button \"" + sourceId_ +
-           " renew consent\" in Home Assistant or bank2mqtt --authorize=" + sourceId_;
+           "; polling stops until it is renewed with " + howToRenew();
 }
 
 std::string formatConsentEnd(ConsentWatch::TimePoint t)

@@ -22,8 +22,9 @@ public:
         Ended,     ///< over: the bank answers no more (polling stops until a renewal)
     };
 
-    /// `sourceId` names the source in the sentences; `warning` is the source's consent_warning.
-    ConsentWatch(std::string sourceId, std::chrono::seconds warning);
+    /// `sourceId` names the source in the sentences; `warning` is the source's consent_warning;
+    /// `renewable`: the plugin offers Authorization, so Home Assistant has a renewal button.
+    ConsentWatch(std::string sourceId, std::chrono::seconds warning, bool renewable = true);
 
     void setEnd(std::optional<TimePoint> end) { end_ = end; }
     const std::optional<TimePoint>& end() const { return end_; }
@@ -47,8 +48,12 @@ public:
     }
 
 private:
+    /// "renew it with ...": the ways this source's consent can be renewed.
+    std::string howToRenew() const;
+
     std::string sourceId_;
     std::chrono::seconds warning_;
+    bool renewable_;
     std::optional<TimePoint> end_;
 };
 

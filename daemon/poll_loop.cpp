@@ -182,6 +182,8 @@ std::optional<Scheduler::TimePoint> PollLoop::nextWake() const
         consider(s->freshnessDeadline());
         consider(s->consentDeadline());
     }
+    for (const auto* r : renewals_)
+        consider(r->deadline());
     consider(haRepublishAt_);  // caller holds mutex_
     return wake;
 }
@@ -315,6 +317,7 @@ void PollLoop::serveConsents()
         }
     }
     for (auto* r : renewals_) {
+        r->expire();
         Renewal::Update update = r->take();
         if (update.clearAnswer)
             publisher_.clear(publisher_.topics().sourceConsentAnswer(r->sourceId()));

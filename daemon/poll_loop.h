@@ -61,8 +61,8 @@ public:
     /// topic.
     std::vector<std::string> commandTopics() const;
     /// When run() wakes next by itself (the earliest due poll, freshness deadline, consent
-    /// phase change or HA republish); nullopt: only an event wakes it. Call it while run() is
-    /// not running (the pollers are the poll thread's).
+    /// phase change, unanswered renewal question or HA republish); nullopt: only an event wakes it.
+    /// Call it while run() is not running (the pollers are the poll thread's).
     std::optional<Scheduler::TimePoint> wakeAt();
     /// Routes a received MQTT message; unknown topics are ignored.
     void handleMessage(const std::string& topic, const std::string& payload);

@@ -176,6 +176,7 @@ void Renewal::runStep(bool start, std::string reply)
         switch (step.kind) {
         case AuthStep::Kind::Ask:
             show(Step::Ask, prompt);
+            askedAt_ = clock_.monotonicNow();
             url_ = scrubber_.scrub(step.url);
             for (const auto& choice : step.choices)
                 choices_.push_back(scrubber_.scrub(choice));
@@ -202,6 +203,26 @@ void Renewal::runStep(bool start, std::string reply)
         log_.warning("consent renewal failed: " + prompt);
         break;
     }
+}
+
+std::optional<Renewal::MonoTime> Renewal::deadline() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (step_ != Step::Ask || inFlight_)
+        return std::nullopt;
+    return askedAt_ + kAskTimeout;
+}
+
+void Renewal::expire()
+{
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (step_ != Step::Ask || inFlight_ || clock_.monotonicNow() < askedAt_ + kAskTimeout)
+            return;
+        show(Step::Idle, "The renewal was not finished within an hour; press \"" + sourceId_ +
+                             " renew consent\" to start again");
+    }
+    log_.info("consent renewal: no answer within an hour; given up");
 }
 
 Renewal::Update Renewal::take()

@@ -29,6 +29,8 @@ namespace bank2mqtt {
 ///   starts over (the plugin abandons the attempt in progress);
 /// - an answer with no renewal in progress (stale, or after a restart) or while a step is with
 ///   the bank is dropped with a sentence on the sensor; an empty one is refused;
+/// - a question left unanswered for kAskTimeout goes back to idle with a sentence (a bank's
+///   login page does not wait that long either), so the sensor never shows an old URL;
 /// - Done: the sensor says the outcome and take() reports `done`, so that the poll loop polls
 ///   the source at once; Failed: the sensor says why, nothing else changes.
 ///
@@ -42,6 +44,8 @@ namespace bank2mqtt {
 class Renewal {
 public:
     using TimePoint = std::chrono::system_clock::time_point;
+    using MonoTime = std::chrono::steady_clock::time_point;
+    static constexpr std::chrono::hours kAskTimeout{1};
     /// Runs a task on the source's worker thread; false when it will not run (stopping).
     using Post = std::function<bool(std::function<void()>)>;
 
@@ -70,6 +74,10 @@ public:
     };
     /// Poll thread: the changes since the last call (the first call returns the payload).
     Update take();
+    /// When an unanswered question times out (nullopt: none is shown). Any thread.
+    std::optional<MonoTime> deadline() const;
+    /// Poll thread: a question past its deadline goes back to idle (see take()).
+    void expire();
 
 private:
     enum class Step { Idle, Working, Ask, Done, Failed };
@@ -97,6 +105,7 @@ private:
     bool secretAnswer_ = false;  ///< the question shown wants a secret
     bool inFlight_ = false;      ///< a step is with the plugin (posted or running)
     TimePoint updated_;
+    MonoTime askedAt_;
     bool changed_ = true;
     bool clearAnswer_ = false;
     bool done_ = false;

@@ -56,7 +56,7 @@ SourcePoller::SourcePoller(SourcePlan plan, const InstallationKey& ids, BankSour
     renewable_ = capabilityOf<Authorization>(source_) != nullptr;
     consentInfo_ = capabilityOf<ConsentInfo>(source_);
     if (consentInfo_ != nullptr) {
-        consent_.emplace(plan_.id, plan_.consentWarning);
+        consent_.emplace(plan_.id, plan_.consentWarning, renewable_);
         consent_->setEnd(consentInfo_->consentEnd());
         status_.hasConsent = true;
         status_.consentEnd = consent_->end();

@@ -489,6 +489,40 @@ TEST(ConsentRenewal, APressWhileAQuestionIsShownStartsOver)
     EXPECT_EQ(rig.consent.starts(), 2);
 }
 
+TEST(ConsentRenewal, AnUnansweredQuestionGoesBackToIdleAfterAnHour)
+{
+    ConsentRig rig(3 * kDays);
+    rig.build();
+    rig.start();
+    rig.mqtt.deliver("bank2mqtt/eb/consent/renew", "PRESS");
+    ASSERT_TRUE(rig.mqtt.waitFor("bank2mqtt/eb/consent", "\"step\":\"ask\""));
+    EXPECT_EQ(rig.renewal->deadline(), rig.clock.monotonicNow() + 1h);
+
+    rig.clock.advance(1h);
+    rig.loop->requestRepublish();  // stands for the loop's own wake-up at the deadline
+    ASSERT_TRUE(rig.mqtt.waitFor("bank2mqtt/eb/consent", "not finished within an hour"));
+    rig.mqtt.deliver("bank2mqtt/eb/consent/answer", kAnswer);
+    ASSERT_TRUE(rig.mqtt.waitFor("bank2mqtt/eb/consent", "No renewal is in progress"));
+    rig.stop();
+
+    EXPECT_NE(rig.step().find("\"url\":null"), std::string::npos) << rig.step();
+    EXPECT_EQ(rig.consent.answers(), 0);
+}
+
+TEST(ConsentRenewal, TheLoopWakesForAnUnansweredQuestion)
+{
+    ConsentRig rig(30 * kDays);
+    rig.build(24h);
+    Renewal::Post inline_ = [](std::function<void()> task) {
+        task();
+        return true;
+    };
+    rig.renewal->attach(inline_, [] {});
+    rig.renewal->press();
+
+    EXPECT_EQ(rig.loop->wakeAt(), rig.clock.monotonicNow() + 1h);
+}
+
 TEST(ConsentRenewal, TheStepComesBackAfterABrokerRestart)
 {
     ConsentRig rig(3 * kDays);
