@@ -67,8 +67,9 @@ private:
     /// call budget: at its stretched interval, when its budget says).
     std::vector<std::unique_ptr<SourcePoller>> makePollers(Publisher& publisher,
                                                            Scheduler& scheduler);
-    /// Bridge discovery, and the clean-up of what sources no longer configured published.
-    void publishBridge(Publisher& publisher);
+    /// Bridge discovery (with the renewal entities of `renewable` sources), and the clean-up
+    /// of what sources no longer configured published.
+    void publishBridge(Publisher& publisher, const std::vector<std::string>& renewable = {});
     int runDaemon();
     int runOnce();
     int listAccounts();

@@ -15,6 +15,7 @@
 #include "poll_loop.h"
 #include "published_topics.h"
 #include "publisher.h"
+#include "renewal.h"
 #include "retained_set.h"
 #include "scheduler.h"
 #include "source_budgets.h"
@@ -118,6 +119,7 @@ SourcePlan planFor(const SourceSettings& s, const MqttSettings& m, std::chrono::
     plan.lowBalance = s.lowBalance;
     // The configuration's default is 3 x the configured interval; a stretched one moves it.
     plan.maxAge = s.keyLines.count("max_age") ? s.maxAge : 3 * interval;
+    plan.consentWarning = s.consentWarning;
     return plan;
 }
 
@@ -290,7 +292,7 @@ std::vector<std::unique_ptr<SourcePoller>> App::makePollers(Publisher& publisher
     return pollers;
 }
 
-void App::publishBridge(Publisher& publisher)
+void App::publishBridge(Publisher& publisher, const std::vector<std::string>& renewable)
 {
     std::set<std::string> owners{""};
     std::vector<std::string> ids;
@@ -305,7 +307,7 @@ void App::publishBridge(Publisher& publisher)
         if (budgets_->find(id))
             budgeted.insert(id);
     if (auto discovery = discoveryFor(config_->mqtt))
-        for (auto& message : bridgeDiscovery(*discovery, ids, budgeted))
+        for (auto& message : bridgeDiscovery(*discovery, ids, budgeted, renewable))
             messages.emplace_back(std::move(message.topic), std::move(message.payload));
     for (const auto& message : messages)
         bridge["bridge"].insert(message.first);
@@ -344,8 +346,22 @@ int App::runDaemon()
     std::vector<SourcePoller*> raw;
     for (auto& p : pollers)
         raw.push_back(p.get());
+    // Renewal from Home Assistant for each source whose plugin offers Authorization; declared
+    // before the loop, whose workers run their steps, so that they outlive it.
+    std::vector<std::unique_ptr<Renewal>> renewals;
+    std::vector<std::string> renewable;
+    for (auto& s : sources_) {
+        if (auto* auth = capabilityOf<Authorization>(s->source())) {
+            renewals.push_back(std::make_unique<Renewal>(s->settings().id, *auth,
+                                                         capabilityOf<ConsentInfo>(s->source()),
+                                                         s->scrubber(), s->log(), *clock_));
+            renewable.push_back(s->settings().id);
+        }
+    }
     PollLoop loop(*clock_, scheduler, publisher, raw, BANK2MQTT_VERSION);
     loop.useBudgets(*budgets_);
+    for (auto& renewal : renewals)
+        loop.addRenewal(*renewal);
 
     if (config_->mqtt.discovery)
         loop.followHomeAssistant(publisher.topics().homeAssistantStatus(),
@@ -367,7 +383,7 @@ int App::runDaemon()
         log.warning(error + "; retrying in the background, polls continue meanwhile");
     mqtt.keepConnected();
 
-    publishBridge(publisher);
+    publishBridge(publisher, renewable);
     log.info("bank2mqtt " BANK2MQTT_VERSION " started with " + std::to_string(sources_.size()) +
              " source" + (sources_.size() == 1 ? "" : "s"));
     std::promise<void> finished;

@@ -44,7 +44,8 @@ using Poco::JSON::Object;
 using Fields = std::vector<std::pair<std::string, Var>>;
 
 constexpr const char* kSupportUrl = "https://github.com/bank2mqtt/bank2mqtt";
-constexpr const char* kFetchStates[] = {"ok", "stale", "auth_failed", "error", "rate_limited"};
+constexpr const char* kFetchStates[] = {"ok",    "stale",        "auth_failed",
+                                        "error", "rate_limited", "consent_expiring"};
 
 struct Component {
     std::string objectId;  ///< key in "components"; last topic level in component mode
@@ -228,6 +229,39 @@ Component callsLeft(const std::string& deviceId, const std::string& source,
     return c;
 }
 
+/// The consent renewal of one source on the bridge device. The step sensor's state is a
+/// sentence (HA makes a state over 255 characters unknown, and bank login URLs can be longer),
+/// the URL and the choices are attributes. The text entity reads its state from the step
+/// topic as "" (the value_template ignores the payload): without a state_topic HA would be
+/// optimistic and keep the pasted answer, a secret, as the entity's state in its database.
+/// Its max is HA's limit for a text entity (255); a longer address is answered by its code.
+std::vector<Component> renewalComponents(const std::string& bridgeId, const TopicLayout& topics,
+                                         const std::string& source, const Array::Ptr& bridgeOnly)
+{
+    std::vector<Component> cs;
+    cs.push_back(component(bridgeId, "source_" + source + "_renew", "button",
+                           source + " renew consent",
+                           {{"command_topic", topics.sourceRenew(source)},
+                            {"payload_press", std::string("PRESS")},
+                            {"icon", std::string("mdi:shield-key")}}));
+    cs.push_back(component(bridgeId, "source_" + source + "_renewal", "sensor", source + " renewal",
+                           {{"state_topic", topics.sourceConsent(source)},
+                            {"value_template", std::string("{{ value_json.message }}")},
+                            {"json_attributes_topic", topics.sourceConsent(source)},
+                            {"icon", std::string("mdi:shield-key")}}));
+    cs.push_back(component(bridgeId, "source_" + source + "_renewal_answer", "text",
+                           source + " renewal answer",
+                           {{"command_topic", topics.sourceConsentAnswer(source)},
+                            {"state_topic", topics.sourceConsent(source)},
+                            {"value_template", std::string("{{ '' }}")},
+                            {"mode", std::string("password")},
+                            {"max", 255},
+                            {"icon", std::string("mdi:form-textbox-password")}}));
+    for (Component& c : cs)
+        c.availability = bridgeOnly;
+    return cs;
+}
+
 }  // namespace
 
 std::string discoveryInputs(const AccountEntity& entity)
@@ -235,7 +269,8 @@ std::string discoveryInputs(const AccountEntity& entity)
     const Account& a = entity.account;
     return entity.sourceId + '\n' + entity.key + '\n' + entity.bank + '\n' + a.fingerprint + '\n' +
            a.name + '\n' + a.type + '\n' + a.balance.currency + '\n' +
-           (entity.hasLowBalance ? "low" : "") + '\n' + (a.balanceDate ? "dated" : "");
+           (entity.hasLowBalance ? "low" : "") + '\n' + (a.balanceDate ? "dated" : "") + '\n' +
+           (entity.hasConsent ? "consent" : "");
 }
 
 std::string migrateDiscoveryPayload()
@@ -261,7 +296,8 @@ std::string accountDeviceId(const AccountEntity& entity)
 
 std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
                                               const std::vector<std::string>& sourceIds,
-                                              const std::set<std::string>& budgetedSources)
+                                              const std::set<std::string>& budgetedSources,
+                                              const std::vector<std::string>& renewableIds)
 {
     requireKnownMode(settings);
     const TopicLayout topics(settings.baseTopic, settings.prefix);
@@ -304,6 +340,9 @@ std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
             spec.components.push_back(
                 callsLeft(settings.bridgeId, source, topics.sourceStatus(source), bridgeOnly));
     }
+    for (const std::string& source : renewableIds)
+        for (Component& c : renewalComponents(settings.bridgeId, topics, source, bridgeOnly))
+            spec.components.push_back(std::move(c));
     return messagesFor(settings, spec);
 }
 
@@ -360,6 +399,28 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
                                 {"device_class", std::string("timestamp")}}));
     cs.push_back(fetchStatus(id, "fetch_status", "Fetch status",
                              topics.sourceStatus(entity.sourceId), bridgeOnly));
+    // Only for banks with a consent that ends (PSD2). They follow the bridge only: when the
+    // consent has ended the balances are unavailable, and these must still say why.
+    if (entity.hasConsent) {
+        Component end = component(id, "consent_end", "sensor", "Consent end",
+                                  {{"state_topic", topics.sourceStatus(entity.sourceId)},
+                                   {"value_template", std::string("{{ value_json.consent_end }}")},
+                                   {"device_class", std::string("timestamp")},
+                                   {"entity_category", std::string("diagnostic")}});
+        end.availability = bridgeOnly;
+        cs.push_back(end);
+        Component problem =
+            component(id, "consent", "binary_sensor", "Consent",
+                      {{"state_topic", topics.sourceStatus(entity.sourceId)},
+                       {"value_template",
+                        std::string("{{ 'ON' if value_json.consent_renewal_due else 'OFF' }}")},
+                       {"payload_on", std::string("ON")},
+                       {"payload_off", std::string("OFF")},
+                       {"device_class", std::string("problem")},
+                       {"entity_category", std::string("diagnostic")}});
+        problem.availability = bridgeOnly;
+        cs.push_back(problem);
+    }
     if (entity.hasLowBalance) {
         cs.push_back(component(id, "low_balance", "binary_sensor", "Low balance",
                                {{"state_topic", value(TopicLayout::Value::LowBalance)},

@@ -34,6 +34,9 @@ struct AccountEntity {
     /// The amounts are not used: discovery describes entities, not their values.
     Account account;
     bool hasLowBalance = false;  ///< low_balance is configured for the source
+    /// The source's plugin offers ConsentInfo: the device gets the consent's end and a problem
+    /// entity that is on from consent_warning before the end.
+    bool hasConsent = false;
 };
 
 /// A discovery message: publish retained with QoS 1. An empty payload on the same topic removes
@@ -55,18 +58,25 @@ struct DiscoveryMessage {
 /// (so a source that needs a person shows even when it has no account yet), and for each
 /// source in `budgetedSources` (a call budget, CallLimit) a diagnostic "<source> calls left"
 /// sensor from the same topic's calls_remaining.
+/// Per source of `renewableIds` (plugins with Authorization) the consent renewal: a button
+/// "<source> renew consent" (<base>/<source>/consent/renew), a sensor "<source> renewal" with
+/// the current step's sentence and the login URL as an attribute (<base>/<source>/consent), and
+/// a password-mode text "<source> renewal answer" for the pasted answer
+/// (<base>/<source>/consent/answer).
 /// One message in device mode, one per entity in component mode.
 /// Throws std::invalid_argument when settings.mode is neither "device" nor "component".
 std::vector<DiscoveryMessage> bridgeDiscovery(const DiscoverySettings& settings,
                                               const std::vector<std::string>& sourceIds,
-                                              const std::set<std::string>& budgetedSources = {});
+                                              const std::set<std::string>& budgetedSources = {},
+                                              const std::vector<std::string>& renewableIds = {});
 
 /// One account's device (identifier accountDeviceId, via the bridge): balance (the main
 /// feature), available balance, credit limit (disabled by default), last update and fetch
-/// status (diagnostic), low balance (only when hasLowBalance) and a refresh button.
+/// status (diagnostic), low balance (only when hasLowBalance), consent end and consent
+/// (diagnostic, only when hasConsent) and a refresh button.
 /// Entities are available when both <base>/status and <base>/<source>/<key>/availability are
-/// "online"; the fetch status and the refresh button follow <base>/status only, so a user
-/// still sees why the data is stale and can ask for a new poll.
+/// "online"; the fetch status, the consent entities and the refresh button follow
+/// <base>/status only, so a user still sees why the data is stale and can ask for a new poll.
 /// Throws std::invalid_argument for a bad mode or a fingerprint without 16 leading hex digits.
 std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings,
                                                const AccountEntity& entity);

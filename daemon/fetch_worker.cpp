@@ -32,6 +32,22 @@ bool FetchWorker::fetching() const
     return requested_ || running_;
 }
 
+bool FetchWorker::busy() const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return requested_ || running_ || taskRunning_ || !tasks_.empty();
+}
+
+bool FetchWorker::post(std::function<void()> task)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (stopping_)
+        return false;
+    tasks_.push_back(std::move(task));
+    wake_.notify_one();
+    return true;
+}
+
 std::optional<FetchOutcome> FetchWorker::take()
 {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -43,6 +59,7 @@ void FetchWorker::stop()
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
     requested_ = false;  // a fetch that has not started will not: nothing to wait for
+    tasks_.clear();
     wake_.notify_one();
 }
 
@@ -50,9 +67,24 @@ void FetchWorker::run()
 {
     std::unique_lock<std::mutex> lock(mutex_);
     for (;;) {
-        wake_.wait(lock, [this] { return stopping_ || requested_; });
+        wake_.wait(lock, [this] { return stopping_ || requested_ || !tasks_.empty(); });
         if (stopping_)
             return;
+        // A person waits for a task (an authorization step); a fetch can wait for it.
+        if (!tasks_.empty()) {
+            std::function<void()> task = std::move(tasks_.front());
+            tasks_.pop_front();
+            taskRunning_ = true;
+            lock.unlock();
+            task();
+            task = nullptr;  // what it captured (an answer) goes before the next wait
+            lock.lock();
+            taskRunning_ = false;
+            lock.unlock();
+            ready_();
+            lock.lock();
+            continue;
+        }
         requested_ = false;
         running_ = true;
         lock.unlock();

@@ -139,6 +139,8 @@ const char* toString(SourceState state)
         return "error";
     case SourceState::RateLimited:
         return "rate_limited";
+    case SourceState::ConsentExpiring:
+        return "consent_expiring";
     }
     return "error";
 }
@@ -149,7 +151,12 @@ std::string sourceStatusJson(const SourceStatus& s)
            ",\"last_success\":" + timeOrNull(s.lastSuccess) +
            ",\"last_attempt\":" + timeOrNull(s.lastAttempt) +
            ",\"error\":" + (s.error.empty() ? std::string("null") : jsonString(s.error)) +
-           ",\"next_poll\":" + timeOrNull(s.nextPoll) + callsFields(s) + "}";
+           ",\"next_poll\":" + timeOrNull(s.nextPoll) + callsFields(s) +
+           (s.hasConsent
+                ? ",\"consent_end\":" + timeOrNull(s.consentEnd) +
+                      ",\"consent_renewal_due\":" + (s.consentRenewalDue ? "true" : "false")
+                : std::string()) +
+           "}";
 }
 
 std::string infoJson(const std::string& version, std::chrono::system_clock::time_point started,

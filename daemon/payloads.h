@@ -25,9 +25,11 @@ std::string slugify(const std::string& name);
 std::string uniqueKey(const std::string& base, std::vector<std::string>& used);
 
 /// A source's state. Starting until its first poll ends; the others are published.
-enum class SourceState { Starting, Ok, Stale, AuthFailed, Error, RateLimited };
+/// ConsentExpiring: the last poll succeeded, but the bank consent ends within consent_warning.
+enum class SourceState { Starting, Ok, Stale, AuthFailed, Error, RateLimited, ConsentExpiring };
 
-/// The published name: "starting", "ok", "stale", "auth_failed", "error", "rate_limited".
+/// The published name: "starting", "ok", "stale", "auth_failed", "error", "rate_limited",
+/// "consent_expiring".
 const char* toString(SourceState state);
 
 /// A source's host-side call budget as published (see CallBudget).
@@ -50,11 +52,17 @@ struct SourceStatus {
     /// Why the last command was not carried out (a refresh with no call left); the state is
     /// not changed by it. Empty when none; cleared by the next poll.
     std::string notice;
+    /// The source has a consent (its plugin offers ConsentInfo): the JSON then carries
+    /// consent_end and consent_renewal_due.
+    bool hasConsent = false;
+    std::optional<std::chrono::system_clock::time_point> consentEnd;
+    bool consentRenewalDue = false;  ///< within consent_warning of the end, or past it
 };
 
 /// {"state":..,"last_success":..,"last_attempt":..,"error":..,"next_poll":..}, then for a
 /// source with a call budget ,"calls_limit":4,"calls_remaining":3,"calls_reset":..|null, and
-/// ,"notice":".." while there is one.
+/// ,"notice":".." while there is one; for a source with a consent also
+/// "consent_end":..|null,"consent_renewal_due":true|false.
 std::string sourceStatusJson(const SourceStatus& status);
 
 /// {"version":..,"started":..,"sources":{"<id>":{"state":..,"last_success":..,"next_poll":..}}}

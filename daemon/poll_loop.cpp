@@ -117,9 +117,12 @@ std::vector<FetchResult> PollLoop::pollAllOnce()
             wake_.wait(lock, [&] { return !worker->fetching() || stopping_; });
         }
         std::optional<FetchOutcome> outcome = worker->take();
-        if (!outcome)  // stopped before this source's fetch ended
-            outcome = FetchOutcome{FetchResult::failure(FetchStatus::Temporary, "stopped"),
-                                   clock_.wallNow(), clock_.monotonicNow()};
+        if (!outcome) {  // stopped before this source's fetch ended
+            outcome.emplace();
+            outcome->result = FetchResult::failure(FetchStatus::Temporary, "stopped");
+            outcome->wallStarted = clock_.wallNow();
+            outcome->monoStarted = clock_.monotonicNow();
+        }
         results.push_back(finish(worker->poller(), std::move(*outcome), false));
     }
     publishInfo();
@@ -134,6 +137,7 @@ void PollLoop::start()
         if (s->status().state != SourceState::Starting)
             s->publishStatus(wallOf(scheduler_.nextDue(s->id())));
     }
+    serveConsents();  // a consent that ended while the daemon was down: no poll
     publishInfo();
 }
 
@@ -184,6 +188,7 @@ void PollLoop::step()
         s->checkFreshness();
         s->checkCalls();
     }
+    serveConsents();
 
     const auto now = clock_.monotonicNow();
     for (const auto& id : refresh) {
@@ -247,9 +252,18 @@ std::optional<Scheduler::TimePoint> PollLoop::nextWake() const
     for (const auto* s : sources_) {
         consider(s->freshnessDeadline());
         consider(s->callsChangeAt());
+        consider(s->consentDeadline());
     }
+    for (const auto* r : renewals_)
+        consider(r->deadline());
     consider(haRepublishAt_);  // caller holds mutex_
     return wake;
+}
+
+std::optional<Scheduler::TimePoint> PollLoop::wakeAt()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return nextWake();
 }
 
 void PollLoop::followHomeAssistant(std::string statusTopic, std::function<double()> random01)
@@ -274,7 +288,7 @@ bool PollLoop::waitForFetches(std::chrono::milliseconds timeout)
     std::unique_lock<std::mutex> lock(mutex_);
     return wake_.wait_for(lock, timeout, [this] {
         for (const auto& worker : workers_)
-            if (worker->fetching())
+            if (worker->busy())
                 return false;
         return true;
     });
@@ -299,6 +313,10 @@ std::vector<std::string> PollLoop::commandTopics() const
     std::vector<std::string> topics{publisher_.topics().refreshAll()};
     for (const auto* s : sources_)
         topics.push_back(publisher_.topics().sourceRefresh(s->id()));
+    for (const auto* r : renewals_) {
+        topics.push_back(publisher_.topics().sourceRenew(r->sourceId()));
+        topics.push_back(publisher_.topics().sourceConsentAnswer(r->sourceId()));
+    }
     if (!haStatusTopic_.empty())
         topics.push_back(haStatusTopic_);
     return topics;
@@ -326,6 +344,71 @@ void PollLoop::handleMessage(const std::string& topic, const std::string& payloa
             return;
         }
     }
+    // On this (the MQTT client's) thread a renewal only queues work for the source's worker.
+    for (auto* r : renewals_) {
+        if (topic == publisher_.topics().sourceRenew(r->sourceId())) {
+            r->press();
+            return;
+        }
+        if (topic == publisher_.topics().sourceConsentAnswer(r->sourceId())) {
+            r->answer(payload);
+            return;
+        }
+    }
+}
+
+void PollLoop::addRenewal(Renewal& renewal)
+{
+    for (auto& worker : workers_) {
+        if (worker->poller().id() != renewal.sourceId())
+            continue;
+        FetchWorker* w = worker.get();
+        renewal.attach([w](std::function<void()> task) { return w->post(std::move(task)); },
+                       [this] { resultReady(); });
+        renewals_.push_back(&renewal);
+    }
+}
+
+void PollLoop::serveConsents()
+{
+    auto publishStatus = [this](SourcePoller& s) {
+        if (s.status().state != SourceState::Starting)
+            s.publishStatus(wallOf(scheduler_.nextDue(s.id())));
+    };
+    bool changed = false;
+    for (auto& worker : workers_) {
+        SourcePoller& s = worker->poller();
+        const auto change = s.checkConsent();
+        // Ended: polling stops until a renewal or a refresh, as after a refused login. A fetch
+        // under way ends as auth_failed by itself (apply() sees the ended consent).
+        if (change == SourcePoller::ConsentChange::Ended && !worker->fetching())
+            scheduler_.suspend(s.id(), clock_.monotonicNow());
+        if (change != SourcePoller::ConsentChange::None) {
+            publishStatus(s);
+            changed = true;
+        }
+    }
+    for (auto* r : renewals_) {
+        r->expire();
+        Renewal::Update update = r->take();
+        if (update.clearAnswer)
+            publisher_.clear(publisher_.topics().sourceConsentAnswer(r->sourceId()));
+        if (update.payload)
+            publisher_.set(publisher_.topics().sourceConsent(r->sourceId()), *update.payload);
+        if (!update.done)
+            continue;
+        for (auto& worker : workers_) {
+            SourcePoller& s = worker->poller();
+            if (s.id() != r->sourceId())
+                continue;
+            s.consentRenewed(update.consentEnd);
+            scheduler_.refreshNow(s.id(), clock_.monotonicNow());
+            publishStatus(s);
+            changed = true;
+        }
+    }
+    if (changed)
+        publishInfo();
 }
 
 }  // namespace bank2mqtt

@@ -4,6 +4,7 @@
 
 #include "fetch_worker.h"
 #include "publisher.h"
+#include "renewal.h"
 #include "scheduler.h"
 #include "source_budgets.h"
 #include "source_poller.h"
@@ -63,9 +64,18 @@ public:
     /// "online", everything is republished after a random 1-5 s (so that many bridges do not
     /// answer a restarting HA at the same instant). `random01` returns a number in [0, 1).
     void followHomeAssistant(std::string statusTopic, std::function<double()> random01);
-    /// Topics this loop listens to: <base>/refresh, <base>/<source>/refresh and, when
-    /// followed, Home Assistant's status topic.
+    /// Drives `renewal` (its source's Authorization) from MQTT: its plugin calls run on that
+    /// source's worker, its step is published from the poll thread, and a completed renewal
+    /// polls the source at once. Call before run(); `renewal` must outlive the loop.
+    void addRenewal(Renewal& renewal);
+    /// Topics this loop listens to: <base>/refresh, <base>/<source>/refresh, each renewal's
+    /// .../consent/renew and .../consent/answer and, when followed, Home Assistant's status
+    /// topic.
     std::vector<std::string> commandTopics() const;
+    /// When run() wakes next by itself (the earliest due poll, freshness deadline, consent
+    /// phase change, unanswered renewal question or HA republish); nullopt: only an event wakes it.
+    /// Call it while run() is not running (the pollers are the poll thread's).
+    std::optional<Scheduler::TimePoint> wakeAt();
     /// Routes a received MQTT message; unknown topics are ignored.
     void handleMessage(const std::string& topic, const std::string& payload);
 
@@ -74,6 +84,8 @@ private:
     void collectResults();
     FetchResult finish(SourcePoller& source, FetchOutcome outcome, bool scheduled);
     void publishInfo();
+    /// The consents' phases (ConsentWatch) and the renewals' steps, on the poll thread.
+    void serveConsents();
     void resultReady();
     /// Starts the fetch of a due source unless its budget has no call left (then it is
     /// deferred until one is). The poll thread only.
@@ -104,6 +116,7 @@ private:
     std::string haStatusTopic_;
     std::function<double()> random01_;
     std::optional<Scheduler::TimePoint> haRepublishAt_;
+    std::vector<Renewal*> renewals_;
     /// One per source, in the order of sources_; destroyed (joined) before anything above.
     std::vector<std::unique_ptr<FetchWorker>> workers_;
 };

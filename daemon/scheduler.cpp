@@ -141,6 +141,13 @@ void Scheduler::deferUntil(const std::string& id, TimePoint at)
         e.next = at;
 }
 
+void Scheduler::refreshNow(const std::string& id, TimePoint now)
+{
+    Entry& e = entry(id);
+    if (!e.inFlight)
+        e.next = now;
+}
+
 int Scheduler::consecutiveFailures(const std::string& id) const
 {
     return entry(id).failures;

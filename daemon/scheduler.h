@@ -55,6 +55,9 @@ public:
     /// that is spent, or a failure of a budgeted source retried one interval later instead of
     /// on the back-off). A suspended source, or one whose fetch is under way, is left alone.
     void deferUntil(const std::string& id, TimePoint at);
+    /// A poll now, without refresh()'s 30 s spacing: a person has just renewed the source's
+    /// login and waits to see it work. Resumes a suspended source; a fetch in flight serves it.
+    void refreshNow(const std::string& id, TimePoint now);
 
     int consecutiveFailures(const std::string& id) const;
 

@@ -78,10 +78,33 @@ void SecretScrubber::learn(const SourceConfig& config, const std::vector<ConfigK
     needles_ = std::move(needles);
 }
 
+void SecretScrubber::learnAnswer(const std::string& answer)
+{
+    if (answer.size() < kMinRedactedLength)
+        return;
+    const std::string encoded = formUrlEncode(answer);
+    std::vector<std::string> found{answer, encoded, lowerHexEscapes(encoded)};
+    // "...?code=XYZ&state=..." -> XYZ, ...: every value after '=' up to '&' or '#'.
+    const std::size_t query = answer.find('?');
+    for (std::size_t at = answer.find('=', query == std::string::npos ? 0 : query);
+         at != std::string::npos; at = answer.find('=', at + 1)) {
+        const std::size_t end = answer.find_first_of("&#", at + 1);
+        const std::string value = answer.substr(at + 1, end - at - 1);
+        if (value.size() >= kMinRedactedLength)
+            found.push_back(value);
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
+    answers_.insert(answers_.end(), found.begin(), found.end());
+}
+
 std::string SecretScrubber::scrub(const std::string& text) const
 {
     std::lock_guard<std::mutex> lock(mutex_);
-    return needles_.empty() ? text : redactSecrets(text, needles_);
+    if (needles_.empty() && answers_.empty())
+        return text;
+    std::vector<std::string> all = needles_;
+    all.insert(all.end(), answers_.begin(), answers_.end());
+    return redactSecrets(text, all);
 }
 
 }  // namespace bank2mqtt

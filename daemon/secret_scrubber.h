@@ -21,6 +21,11 @@ public:
     /// the secret of key "client_secret_file" is config.values["client_secret"]. Every other
     /// value of the section is tried as the user name of Basic credentials.
     void learn(const SourceConfig& config, const std::vector<ConfigKey>& keys);
+    /// Adds a person's answer to an Authorization step (a redirect URL with a code, a setup
+    /// token) for the rest of the process: the answer itself, percent-encoded, and each value
+    /// of its query string (the code alone, as a bank or plugin may echo it). Kept by a later
+    /// learn() too.
+    void learnAnswer(const std::string& answer);
 
     /// `text` with every known form of every secret replaced by "***".
     std::string scrub(const std::string& text) const;
@@ -28,6 +33,7 @@ public:
 private:
     mutable std::mutex mutex_;
     std::vector<std::string> needles_;
+    std::vector<std::string> answers_;  ///< needles from learnAnswer()
 };
 
 /// A Logger that scrubs every line before passing it on: the plugin's own log lines.

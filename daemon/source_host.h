@@ -38,6 +38,8 @@ public:
     NamedLogger& log() { return log_; }
     /// Replaces the source's secrets in a text the plugin produced (capabilities' texts).
     std::string scrub(const std::string& text) const { return scrubber_.scrub(text); }
+    /// The source's scrubber, to teach it a person's answer (Renewal). Thread-safe.
+    SecretScrubber& scrubber() { return scrubber_; }
     StateStore& hostState() { return hostState_; }
     /// Interrupts a fetch in progress (shutdown); thread-safe.
     void abort() { http_.abort(); }

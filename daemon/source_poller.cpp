@@ -52,6 +52,15 @@ SourcePoller::SourcePoller(SourcePlan plan, const InstallationKey& ids, BankSour
         if (isValidAccountKey(group))
             accountKeys_.push_back(group);
     restoreLastSuccess();
+    // The plugin's optional interfaces; no worker thread calls the plugin yet.
+    renewable_ = capabilityOf<Authorization>(source_) != nullptr;
+    consentInfo_ = capabilityOf<ConsentInfo>(source_);
+    if (consentInfo_ != nullptr) {
+        consent_.emplace(plan_.id, plan_.consentWarning, renewable_);
+        consent_->setEnd(consentInfo_->consentEnd());
+        status_.hasConsent = true;
+        status_.consentEnd = consent_->end();
+    }
 }
 
 void SourcePoller::restoreLastSuccess()
@@ -89,6 +98,8 @@ void SourcePoller::publishRestored()
     for (const auto& key : accountKeys_)
         publisher_.set(publisher_.topics().accountValue(plan_.id, key, Value::Availability),
                        online ? "online" : "offline");
+    if (renewable_)
+        registry_.add(plan_.id, "", publisher_.topics().sourceConsent(plan_.id));
 }
 
 FetchOutcome SourcePoller::fetch()
@@ -96,8 +107,20 @@ FetchOutcome SourcePoller::fetch()
     FetchOutcome outcome;
     outcome.wallStarted = clock_.wallNow();
     outcome.monoStarted = clock_.monotonicNow();
+    // A consent that has ended costs no call: the bank would only refuse it.
+    if (consentInfo_ != nullptr) {
+        outcome.consentRead = true;
+        outcome.consentEnd = consentInfo_->consentEnd();
+        if (ConsentWatch::hasEnded(outcome.consentEnd, outcome.wallStarted)) {
+            log_.debug("fetch skipped: the consent has ended");
+            outcome.result = FetchResult::failure(FetchStatus::AuthRequired, "consent ended");
+            return outcome;
+        }
+    }
     log_.debug("fetch started");
     outcome.result = source_.fetch();
+    if (consentInfo_ != nullptr)
+        outcome.consentEnd = consentInfo_->consentEnd();  // the fetch may have learnt a new one
     return outcome;
 }
 
@@ -114,6 +137,12 @@ FetchResult SourcePoller::apply(FetchOutcome outcome)
     const std::string oldError = status_.error;
     status_.lastAttempt = wallStarted;
     status_.notice.clear();
+    if (consent_) {
+        if (outcome.consentRead)
+            consent_->setEnd(outcome.consentEnd);
+        if (consent_->phase(clock_.wallNow()) == ConsentWatch::Phase::Ended)
+            result = FetchResult::failure(FetchStatus::AuthRequired, consent_->endedSentence());
+    }
     // An empty list is a bank hiccup, not the user's wish: taking it as the truth would clear
     // every balance and Home Assistant device of the source.
     if (result.status == FetchStatus::Ok && result.accounts.empty())
@@ -165,10 +194,77 @@ FetchResult SourcePoller::apply(FetchOutcome outcome)
         break;
     }
     }
+    overlayConsent();
     logTransition(oldState, oldError, failures_);
     failures_ = result.status == FetchStatus::Ok ? 0 : failures_ + 1;
     publishAvailability();
     return std::move(result);
+}
+
+void SourcePoller::overlayConsent()
+{
+    if (!consent_)
+        return;
+    const auto now = clock_.wallNow();
+    status_.consentEnd = consent_->end();
+    status_.consentRenewalDue = consent_->renewalDue(now);
+    if (status_.state == SourceState::Ok && consent_->phase(now) == ConsentWatch::Phase::Expiring) {
+        status_.state = SourceState::ConsentExpiring;
+        status_.error = consent_->expiringSentence();
+    }
+}
+
+SourcePoller::ConsentChange SourcePoller::checkConsent()
+{
+    if (!consent_)
+        return ConsentChange::None;
+    const SourceState oldState = status_.state;
+    const std::string oldError = status_.error;
+    const bool oldDue = status_.consentRenewalDue;
+    const auto oldEnd = status_.consentEnd;
+    const auto phase = consent_->phase(clock_.wallNow());
+    ConsentChange change = ConsentChange::None;
+    if (phase == ConsentWatch::Phase::Ended) {
+        if (status_.state != SourceState::AuthFailed) {
+            status_.state = SourceState::AuthFailed;
+            status_.error = consent_->endedSentence();
+            change = ConsentChange::Ended;
+        }
+    } else if (phase != ConsentWatch::Phase::Expiring &&
+               status_.state == SourceState::ConsentExpiring) {
+        status_.state = SourceState::Ok;  // renewed: the data is as fresh as before
+        status_.error.clear();
+    }
+    overlayConsent();
+    if (status_.state != oldState || status_.error != oldError)
+        logTransition(oldState, oldError, failures_);
+    if (change == ConsentChange::Ended)
+        publishAvailability();
+    else if (status_.state != oldState || status_.error != oldError ||
+             status_.consentRenewalDue != oldDue || status_.consentEnd != oldEnd)
+        change = ConsentChange::Changed;
+    return change;
+}
+
+std::optional<std::chrono::steady_clock::time_point> SourcePoller::consentDeadline() const
+{
+    if (!consent_)
+        return std::nullopt;
+    const auto wallNow = clock_.wallNow();
+    const auto next = consent_->nextChange(wallNow);
+    if (!next)
+        return std::nullopt;
+    return clock_.monotonicNow() +
+           std::chrono::duration_cast<std::chrono::steady_clock::duration>(*next - wallNow);
+}
+
+SourcePoller::ConsentChange
+SourcePoller::consentRenewed(std::optional<std::chrono::system_clock::time_point> end)
+{
+    if (!consent_)
+        return ConsentChange::None;
+    consent_->setEnd(end);
+    return checkConsent();
 }
 
 // An account is available to Home Assistant while its data is fresh and no person has to act;
@@ -205,6 +301,10 @@ void SourcePoller::checkFreshness()
 
 void SourcePoller::logTransition(SourceState oldState, const std::string& oldError, int failures)
 {
+    if (status_.state == SourceState::Ok && oldState == SourceState::ConsentExpiring) {
+        log_.info("the bank consent no longer needs renewal");
+        return;
+    }
     if (status_.state == SourceState::Ok) {
         if (!status_.error.empty() && status_.error != oldError)
             log_.warning("some accounts could not be read, their last values are kept: " +
@@ -339,7 +439,8 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
                                   *low ? "ON" : "OFF");
         auto& group = groups[key];
         if (discovery_) {
-            const AccountEntity entity{plan_.id, key, plan_.bank, *a, plan_.lowBalance.has_value()};
+            AccountEntity entity{plan_.id, key, plan_.bank, *a, plan_.lowBalance.has_value()};
+            entity.hasConsent = consentInfo_ != nullptr;
             std::vector<DiscoveryMessage> built;
             for (const auto& discoveryTopic : discovery_->topics(entity, built))
                 group.insert(discoveryTopic);
@@ -369,6 +470,8 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         discovery_->keepOnly(stay);
     }
     groups[""] = {topics.sourceStatus(plan_.id)};
+    if (renewable_)
+        groups[""].insert(topics.sourceConsent(plan_.id));
     // Whatever this source published before and no longer has (an account left the selection,
     // an id changed, discovery was switched off or changed mode) is taken back, so no ghost
     // entity remains.

@@ -6,6 +6,7 @@
 #include "bank2mqtt/bank_source.h"
 #include "bank2mqtt/services.h"
 #include "call_budget.h"
+#include "consent_watch.h"
 #include "installation_key.h"
 #include "payloads.h"
 #include "published_topics.h"
@@ -28,6 +29,8 @@ struct SourcePlan {
     std::string bank;  ///< the bank's display name, the HA device's manufacturer
     /// Home Assistant discovery settings; nullopt when `discovery = false`.
     std::optional<DiscoverySettings> discovery;
+    /// consent_warning: how long before a consent ends the source shows consent_expiring.
+    std::chrono::seconds consentWarning{14 * 24 * 3600};
 };
 
 /// A fetch as it came back from the plugin, with when it started.
@@ -35,6 +38,9 @@ struct FetchOutcome {
     FetchResult result;
     std::chrono::system_clock::time_point wallStarted;
     std::chrono::steady_clock::time_point monoStarted;
+    /// ConsentInfo::consentEnd() as read on the worker with the fetch (consentRead).
+    bool consentRead = false;
+    std::optional<std::chrono::system_clock::time_point> consentEnd;
 };
 
 /// Not thread-safe: the poll loop calls it from one thread, except fetch(), which only calls
@@ -88,6 +94,17 @@ public:
     /// status is republished (keeping its next_poll) and the change is logged once.
     void checkFreshness();
 
+    /// A consent (ConsentInfo) changes phase as time passes: consent_expiring from
+    /// consent_warning before its end, auth_failed at the end (polling must stop: Ended).
+    /// Re-evaluates at the current wall time, publishes availability and logs a change once;
+    /// the caller publishes the status (with the next poll) unless the state is Starting.
+    enum class ConsentChange { None, Changed, Ended };
+    ConsentChange checkConsent();
+    /// When checkConsent() has something to do next (nullopt: nothing ahead).
+    std::optional<std::chrono::steady_clock::time_point> consentDeadline() const;
+    /// A renewal completed with this end (read on the worker): as checkConsent().
+    ConsentChange consentRenewed(std::optional<std::chrono::system_clock::time_point> end);
+
     /// Topic key of each account published so far, by public id.
     const std::map<std::string, std::string>& keys() const { return keys_; }
 
@@ -100,6 +117,9 @@ private:
     void restoreLastSuccess();
     void saveKeys();
     void logTransition(SourceState oldState, const std::string& oldError, int failures);
+    /// After a poll's state: consent_expiring instead of ok within the warning; the status's
+    /// consent fields.
+    void overlayConsent();
 
     SourcePlan plan_;
     const InstallationKey& ids_;
@@ -115,6 +135,11 @@ private:
     std::map<std::string, std::string> keys_;
     /// Home Assistant's account devices; nullopt when `discovery = false`.
     std::optional<AccountDiscoveryCache> discovery_;
+    /// The plugin's capabilities, found once at construction (before any worker runs).
+    ConsentInfo* consentInfo_ = nullptr;
+    bool renewable_ = false;  ///< offers Authorization: <base>/<source>/consent is ours
+    /// Poll-thread copy of the consent's end; fetch() reads the plugin, never this.
+    std::optional<ConsentWatch> consent_;
     int failures_ = 0;
     const CallBudget* budget_ = nullptr;
 };

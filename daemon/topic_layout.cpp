@@ -22,6 +22,11 @@ std::string TopicLayout::sourceRefresh(const std::string& source) const
     return base_ + "/" + source + "/refresh";
 }
 
+std::string TopicLayout::sourceConsent(const std::string& source) const
+{
+    return base_ + "/" + source + "/consent";
+}
+
 std::string TopicLayout::account(const std::string& source, const std::string& key) const
 {
     return base_ + "/" + source + "/" + key;

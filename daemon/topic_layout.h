@@ -11,6 +11,7 @@ namespace bank2mqtt {
 ///
 ///   <base>/status  <base>/info  <base>/refresh
 ///   <base>/<source>/status  <base>/<source>/refresh
+///   <base>/<source>/consent  (renewal step JSON)  .../consent/renew  .../consent/answer
 ///   <base>/<source>/<account>  (JSON)  and .../balance .../available .../low_balance
 ///   .../availability
 ///   <prefix>/status (HA's birth)  <prefix>/...  (discovery, built by discovery.cpp)
@@ -29,6 +30,19 @@ public:
     std::string refreshAll() const { return base_ + "/refresh"; }
     std::string sourceStatus(const std::string& source) const;
     std::string sourceRefresh(const std::string& source) const;
+    /// The consent renewal of a source with Authorization: the step JSON (retained), the
+    /// button's command topic and the pasted answer's command topic (subscribed; the answer is
+    /// a secret and never retained). "consent" is a reserved account key, so none of these is
+    /// an account's topic.
+    std::string sourceConsent(const std::string& source) const;
+    std::string sourceRenew(const std::string& source) const
+    {
+        return sourceConsent(source) + "/renew";
+    }
+    std::string sourceConsentAnswer(const std::string& source) const
+    {
+        return sourceConsent(source) + "/answer";
+    }
     std::string account(const std::string& source, const std::string& key) const;
 
     /// The plain-value topics below an account's topic.

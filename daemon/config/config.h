@@ -49,8 +49,11 @@ struct SourceSettings {
     std::string id;  ///< from [source.<id>]: [a-z0-9_-]{1,32}, used as an MQTT topic level
     std::string plugin;
     std::chrono::seconds interval{900};
-    std::chrono::seconds maxAge{0};         ///< never 0 after loading: defaults to 3 x interval
-    std::chrono::seconds timeout{20};       ///< per bank request, 1s..120s
+    std::chrono::seconds maxAge{0};    ///< never 0 after loading: defaults to 3 x interval
+    std::chrono::seconds timeout{20};  ///< per bank request, 1s..120s
+    /// How long before a bank consent ends (plugins with ConsentInfo) the source shows
+    /// consent_expiring; 1h..366 days, default 14 days.
+    std::chrono::seconds consentWarning{14 * 24 * 3600};
     std::vector<AccountSelector> accounts;  ///< empty = every account of the login
     std::optional<std::string> lowBalance;  ///< decimal text as written, e.g. "100", "-5.50"
     std::string caFile;                     ///< extra CA for this bank, absolute path

@@ -145,8 +145,9 @@ void checkInsecureUrls(const SectionScope& scope, const IniEntry& insecure,
 
 const std::vector<std::string>& sourceHostKeys()
 {
-    static const std::vector<std::string> keys = {"plugin",   "interval",    "max_age", "timeout",
-                                                  "accounts", "low_balance", "ca_file", "insecure"};
+    static const std::vector<std::string> keys = {"plugin",  "interval", "max_age",
+                                                  "timeout", "accounts", "low_balance",
+                                                  "ca_file", "insecure", "consent_warning"};
     return keys;
 }
 
@@ -194,6 +195,11 @@ SourceSettings parseSource(const SectionScope& scope, const std::string& id,
                            "make max_age at least the interval, e.g. " +
                                formatDuration(3 * source.interval));
     }
+    // Durations have no day unit (d would read as a typo of another unit elsewhere), so the
+    // example spells 14 days in hours.
+    if (const IniEntry* entry = scope.find("consent_warning"))
+        source.consentWarning = durationValue(scope, *entry, std::chrono::hours(1),
+                                              std::chrono::hours(24 * 366), "336h (14 days)");
     if (const IniEntry* entry = scope.findSet("accounts"))
         source.accounts = parseAccounts(scope, *entry);
     if (const IniEntry* entry = scope.find("low_balance")) {

@@ -78,6 +78,7 @@ const std::vector<BrokenCase> cases = {
     {"interval_unknown_unit", kExitConfig, {":11: [source.kid] interval", "unknown unit \"x\"", "e.g. 15m"}},
     {"interval_zero", kExitConfig, {":11: [source.kid] interval", "is zero", "e.g. 15m"}},
     {"interval_fraction", kExitConfig, {":11: [source.kid] interval", "fraction", "e.g. 1h30m"}},
+    {"consent_warning_days", kExitConfig, {":11: [source.kid] consent_warning", "unknown unit \"d\"", "e.g. 336h (14 days)"}},
     {"timeout_too_long", kExitConfig, {":11: [source.kid] timeout", "longer than allowed", "1s to 2m"}},
     {"keepalive_not_duration", kExitConfig, {":3: [mqtt] keepalive", "is not a duration", "s, m or h"}},
     {"mqtt_uri_http", kExitConfig, {":3: [mqtt] uri", "unsupported scheme \"http\"", "ssl"}},

@@ -123,6 +123,8 @@ const std::vector<ErrorCase> cases = {
     {"TimeoutTooLong", source + "timeout = 3m\n", "source.kid", "timeout", {"longer than allowed", "1s to 2m"}},
     {"TimeoutZero", source + "timeout = 0s\n", "source.kid", "timeout", {"is zero"}},
     {"MaxAgeBelowInterval", source + "interval = 1h\nmax_age = 30m\n", "source.kid", "max_age", {"shorter than interval 1h", "3h"}},
+    {"ConsentWarningDays", source + "consent_warning = 14d\n", "source.kid", "consent_warning", {"unknown unit \"d\"", "336h (14 days)"}},
+    {"ConsentWarningTooShort", source + "consent_warning = 30m\n", "source.kid", "consent_warning", {"shorter than allowed", "from 1h to 8784h"}},
     {"AccountsEmptyItem", source + "accounts = a,,b\n", "source.kid", "accounts", {"empty item 2"}},
     {"AccountsTrailingComma", source + "accounts = a, b,\n", "source.kid", "accounts", {"empty item 3"}},
     {"AccountsAliasWithoutName", source + "accounts = =12345\n", "source.kid", "accounts", {"no alias before ="}},

@@ -112,6 +112,7 @@ TEST_F(ConfigLoad, AppliesDefaults)
     EXPECT_EQ(config.sources[0].interval, 15min);
     EXPECT_EQ(config.sources[0].maxAge, 45min);
     EXPECT_EQ(config.sources[0].timeout, 20s);
+    EXPECT_EQ(config.sources[0].consentWarning, 14 * 24h);
     EXPECT_TRUE(config.sources[0].accounts.empty());
     EXPECT_FALSE(config.sources[0].lowBalance.has_value());
 }
@@ -200,6 +201,12 @@ TEST_F(ConfigLoad, ReadsScheduleAndThreshold)
     EXPECT_EQ(config.sources[0].maxAge, 1h);
     EXPECT_EQ(config.sources[0].timeout, 120s);
     EXPECT_EQ(config.sources[0].lowBalance, "-99.50");
+}
+
+TEST_F(ConfigLoad, ReadsConsentWarning)
+{
+    const Config config = load(minimal + "consent_warning = 72h\n");
+    EXPECT_EQ(config.sources[0].consentWarning, 72h);
 }
 
 TEST_F(ConfigLoad, ResolvesCaFileNextToTheConfig)

@@ -30,7 +30,18 @@ public:
         results.pop_front();
         return r;
     }
+    void* capability(const std::string& name, std::uint32_t version) noexcept override
+    {
+        if (consent && name == ConsentInfo::kName && version == ConsentInfo::kVersion)
+            return consent;
+        if (authorization && name == Authorization::kName && version == Authorization::kVersion)
+            return authorization;
+        return nullptr;
+    }
     std::deque<FetchResult> results;
+    /// Capabilities offered when set (the test owns them).
+    ConsentInfo* consent = nullptr;
+    Authorization* authorization = nullptr;
 };
 
 inline Account account(const std::string& name, const std::string& fingerprint)

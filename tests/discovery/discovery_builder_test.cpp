@@ -280,6 +280,68 @@ TEST(Discovery, ASourceWithACallBudgetGetsACallsLeftSensorOnTheBridge)
               "sensor.bank2mqtt_family_2_calls_left");
 }
 
+TEST(Discovery, ConsentEntitiesPassTheCheckerInBothModes)
+{
+    for (const std::string mode : {"device", "component"}) {
+        SCOPED_TRACE(mode);
+        std::vector<DiscoveryMessage> all = renewalBridge(testSettings(mode));
+        const auto account = accountDiscovery(testSettings(mode), consentAccount());
+        all.insert(all.end(), account.begin(), account.end());
+        EXPECT_THAT(checkDiscovery(asPairs(all)), IsEmpty());
+    }
+}
+
+TEST(Discovery, ConsentEntitiesFollowTheBridgeOnlyAndReadTheStatus)
+{
+    const Object::Ptr root = parse(accountDiscovery(testSettings(), consentAccount())[0].payload);
+    const std::string device = root->getObject("device")->getValue<std::string>("name");
+    const Object::Ptr components = root->getObject("components");
+    const Object::Ptr end = components->getObject("consent_end");
+    const Object::Ptr problem = components->getObject("consent");
+    ASSERT_TRUE(end && problem);
+    EXPECT_EQ(end->getValue<std::string>("state_topic"), "bank2mqtt/eb/status");
+    EXPECT_EQ(end->getValue<std::string>("device_class"), "timestamp");
+    EXPECT_EQ(problem->getValue<std::string>("device_class"), "problem");
+    EXPECT_EQ(problem->getValue<std::string>("entity_category"), "diagnostic");
+    // Unavailable balances (a consent that ended) must not hide why.
+    EXPECT_THAT(availabilityTopics(end), ElementsAre("bank2mqtt/status"));
+    EXPECT_THAT(availabilityTopics(problem), ElementsAre("bank2mqtt/status"));
+    EXPECT_EQ(ha::haEntityId("sensor", device, end->getValue<std::string>("name")),
+              "sensor.brukskonto_consent_end");
+    EXPECT_EQ(ha::haEntityId("binary_sensor", device, problem->getValue<std::string>("name")),
+              "binary_sensor.brukskonto_consent");
+    EXPECT_FALSE(parse(accountDiscovery(testSettings(), simulatorAccounts()[0])[0].payload)
+                     ->getObject("components")
+                     ->has("consent"));
+}
+
+TEST(Discovery, BridgeOffersTheRenewalOfRenewableSourcesOnly)
+{
+    const Object::Ptr components =
+        parse(renewalBridge(testSettings())[0].payload)->getObject("components");
+    EXPECT_FALSE(components->has("source_kid_renew"));
+    const Object::Ptr button = components->getObject("source_eb_renew");
+    const Object::Ptr step = components->getObject("source_eb_renewal");
+    const Object::Ptr answer = components->getObject("source_eb_renewal_answer");
+    ASSERT_TRUE(button && step && answer);
+    EXPECT_EQ(button->getValue<std::string>("command_topic"), "bank2mqtt/eb/consent/renew");
+    EXPECT_EQ(step->getValue<std::string>("state_topic"), "bank2mqtt/eb/consent");
+    EXPECT_EQ(step->getValue<std::string>("json_attributes_topic"), "bank2mqtt/eb/consent");
+    EXPECT_EQ(answer->getValue<std::string>("platform"), "text");
+    EXPECT_EQ(answer->getValue<std::string>("command_topic"), "bank2mqtt/eb/consent/answer");
+    EXPECT_EQ(answer->getValue<std::string>("mode"), "password");
+    EXPECT_EQ(answer->getValue<int>("max"), 255);
+    // A state topic that always reads "": HA never holds the pasted answer as a state.
+    EXPECT_EQ(answer->getValue<std::string>("value_template"), "{{ '' }}");
+    EXPECT_FALSE(answer->has("retain"));
+    EXPECT_EQ(ha::haEntityId("button", "bank2mqtt", button->getValue<std::string>("name")),
+              "button.bank2mqtt_eb_renew_consent");
+    EXPECT_EQ(ha::haEntityId("sensor", "bank2mqtt", step->getValue<std::string>("name")),
+              "sensor.bank2mqtt_eb_renewal");
+    EXPECT_EQ(ha::haEntityId("text", "bank2mqtt", answer->getValue<std::string>("name")),
+              "text.bank2mqtt_eb_renewal_answer");
+}
+
 TEST(Discovery, RefusesAnUnknownMode)
 {
     DiscoverySettings settings = testSettings("both");

@@ -81,6 +81,23 @@ inline std::vector<std::string> simulatorSources()
     return {"kid", "family"};
 }
 
+/// An account of a bank with a consent (Enable Banking: source "eb", renewable from HA).
+inline AccountEntity consentAccount()
+{
+    AccountEntity e =
+        testAccount("eb", "brukskonto", "5a0c3e7f9b1d2e4f6a8c0b2d4f6e8a1c", "Brukskonto",
+                    "Current account", "****4455", 210050, 210050, false);
+    e.bank = "Enablebanking";
+    e.hasConsent = true;
+    return e;
+}
+
+/// The bridge of the simulator's sources plus "eb", whose consent is renewed from HA.
+inline std::vector<DiscoveryMessage> renewalBridge(const DiscoverySettings& settings)
+{
+    return bridgeDiscovery(settings, {"kid", "family", "eb"}, {}, {"eb"});
+}
+
 inline std::vector<std::pair<std::string, std::string>>
 asPairs(const std::vector<DiscoveryMessage>& messages)
 {

@@ -58,3 +58,17 @@ TEST(DiscoveryGolden, SimulatorAccountDevices)
         expectGolden(account.key, messages[0]);
     }
 }
+
+TEST(DiscoveryGolden, BridgeWithConsentRenewal)
+{
+    const auto messages = renewalBridge(testSettings());
+    ASSERT_EQ(messages.size(), 1u);
+    expectGolden("bridge_renewal", messages[0]);
+}
+
+TEST(DiscoveryGolden, AccountOfABankWithAConsent)
+{
+    const auto messages = accountDiscovery(testSettings(), consentAccount());
+    ASSERT_EQ(messages.size(), 1u);
+    expectGolden("brukskonto", messages[0]);
+}

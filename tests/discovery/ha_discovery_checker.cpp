@@ -279,11 +279,38 @@ private:
             Poco::toLower(text(name->second)).rfind(Poco::toLower(deviceName), 0) == 0) {
             add("name", join(where, "name"), "repeats the device name \"" + deviceName + "\"");
         }
-        const std::string required = platform == "button" ? "command_topic" : "state_topic";
+        const std::string required =
+            platform == "button" || platform == "text" ? "command_topic" : "state_topic";
         if (merged.count(required) == 0)
             add("required", join(where, required), "a " + platform + " needs " + required);
         if (platform == "sensor")
             checkSensorClasses(merged, where);
+        if (platform == "text")
+            checkTextLimits(merged, where);
+    }
+
+    /// mqtt/text.py valid_text_size_configuration: min <= max <= 255 (MAX_LENGTH_STATE_STATE),
+    /// defaults 0 and 255; mode text or password. A text without state_topic is optimistic:
+    /// HA keeps what was typed as its state (reported, as a pasted secret would be kept).
+    void checkTextLimits(const Fields& f, const std::string& where)
+    {
+        const auto count = [&](const char* key, Poco::Int64 fallback) {
+            const auto it = f.find(key);
+            if (it == f.end() || !it->second.isInteger() || it->second.isBoolean())
+                return fallback;
+            return it->second.convert<Poco::Int64>();
+        };
+        const Poco::Int64 min = count("min", 0), max = count("max", 255);
+        if (max > 255)
+            add("text", join(where, "max"), "max text length must be <= 255");
+        if (min > max)
+            add("text", join(where, "min"), "text length min must be <= max");
+        if (const auto mode = f.find("mode");
+            mode != f.end() && text(mode->second) != "text" && text(mode->second) != "password")
+            add("text", join(where, "mode"), "mode must be text or password");
+        if (f.count("state_topic") == 0)
+            add("text", join(where, "state_topic"),
+                "without state_topic HA keeps the typed value as the entity's state");
     }
 
     void checkSensorClasses(const Fields& f, const std::string& where)

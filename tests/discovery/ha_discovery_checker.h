@@ -28,7 +28,8 @@ namespace bank2mqtt {
 ///   qos                 qos not 0, 1 or 2 (#8)
 ///   icon                an icon without ':' (#9)
 ///   entity-category     not config/diagnostic, or config on a (binary) sensor (#10, #16)
-///   required            state_topic (sensor, binary_sensor) or command_topic (button) missing
+///   required            state_topic (sensor, binary_sensor) or command_topic (button, text)
+///                       missing
 ///   device-class        not a device class of the platform (#11-#13)
 ///   state-class         an invalid state_class, or last_reset_value_template without total
 ///   unit                a unit the device class does not allow (#11)
@@ -43,6 +44,8 @@ namespace bank2mqtt {
 ///   default-entity-id   not "<platform>.<object_id>" with a valid entity id (#20)
 ///   name                name neither null nor a string, or repeating the device name (#21)
 ///   duplicate-topic     the same discovery topic twice in the checked set
+///   text                a text entity: max over 255, min over max, a mode other than text or
+///                       password, or no state_topic (HA would keep the typed value)
 struct Violation {
     std::string rule;
     std::string topic;    ///< the discovery topic

@@ -4,6 +4,8 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <functional>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -195,4 +197,47 @@ TEST_F(CheckerRejects, NameThatRepeatsTheDeviceName)
 {
     component("available")->set("name", "Lommepenger available");
     EXPECT_EQ(deviceRules(), Rules{"name"});
+}
+
+namespace {
+
+/// The bridge's renewal text entity, alone, after `edit`.
+std::set<std::string> textRules(const std::function<void(Object::Ptr)>& edit)
+{
+    const auto bridge = renewalBridge(testSettings());
+    const Object::Ptr root = parseOrdered(bridge[0].payload);
+    edit(root->getObject("components")->getObject("source_eb_renewal_answer"));
+    return rulesOf(checkDiscovery({{bridge[0].topic, stringify(root)}}));
+}
+
+}  // namespace
+
+TEST(CheckerOnText, AcceptsTheRenewalAnswer)
+{
+    EXPECT_THAT(textRules([](Object::Ptr) {}), IsEmpty());
+}
+
+TEST(CheckerOnText, RejectsAMaxOverHomeAssistantsStateLimit)
+{
+    EXPECT_EQ(textRules([](Object::Ptr t) { t->set("max", 2048); }), Rules{"text"});
+}
+
+TEST(CheckerOnText, RejectsAMinOverTheMax)
+{
+    EXPECT_EQ(textRules([](Object::Ptr t) { t->set("min", 300); }), Rules{"text"});
+}
+
+TEST(CheckerOnText, RejectsAnUnknownMode)
+{
+    EXPECT_EQ(textRules([](Object::Ptr t) { t->set("mode", "secret"); }), Rules{"text"});
+}
+
+TEST(CheckerOnText, RejectsAnOptimisticTextThatWouldKeepTheSecret)
+{
+    EXPECT_EQ(textRules([](Object::Ptr t) { t->remove("state_topic"); }), Rules{"text"});
+}
+
+TEST(CheckerOnText, RejectsATextWithoutCommandTopic)
+{
+    EXPECT_EQ(textRules([](Object::Ptr t) { t->remove("command_topic"); }), Rules{"required"});
 }

@@ -48,6 +48,9 @@ const std::map<std::string, Keys>& platformKeys()
                                            "payload_off"))},
         {"button", withCommon(words("command_topic command_template device_class "
                                     "payload_press retain"))},
+        // mqtt/text.py on MQTT_RW_SCHEMA: command and state topics, templates, limits, mode.
+        {"text", withCommon(words("command_topic command_template state_topic value_template "
+                                  "retain optimistic max min mode pattern"))},
     };
     return keys;
 }

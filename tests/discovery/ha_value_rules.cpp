@@ -56,9 +56,11 @@ std::string join(const std::string& where, const std::string& key)
 
 const std::set<std::string> kTopicKeys = {"state_topic", "command_topic", "json_attributes_topic",
                                           "availability_topic"};
-const std::set<std::string> kBoolKeys = {"enabled_by_default", "force_update", "retain"};
-const std::set<std::string> kCountKeys = {"suggested_display_precision", "expire_after",
-                                          "off_delay", "message_expiry_interval"};
+const std::set<std::string> kBoolKeys = {"enabled_by_default", "force_update", "retain",
+                                         "optimistic"};
+const std::set<std::string> kCountKeys = {
+    "suggested_display_precision", "expire_after", "off_delay",
+    "message_expiry_interval",     "max",          "min"};
 const std::set<std::string> kStringKeys = {"unique_id",
                                            "unit_of_measurement",
                                            "value_template",
@@ -78,7 +80,9 @@ const std::set<std::string> kStringKeys = {"unique_id",
                                            "entity_category",
                                            "device_class",
                                            "state_class",
-                                           "availability_mode"};
+                                           "availability_mode",
+                                           "mode",
+                                           "pattern"};
 
 /// HA accepts '+' and '#' as whole levels in subscribe topics, but bank2mqtt publishes each
 /// topic exactly: a wildcard in any topic is a bug (and in a command topic, a rejection).
