@@ -170,7 +170,9 @@ void App::printHelp() const
 
 void App::loadSources(StateUse state)
 {
-    config_ = std::make_unique<Config>(loadConfig(configFile_));
+    // Only the daemon and --once connect to the broker; --check-config checks its secrets too.
+    const bool brokerSecrets = state == StateUse::Owned || state == StateUse::Memory;
+    config_ = std::make_unique<Config>(loadConfig(configFile_, brokerSecrets));
     NamedLogger log("bank2mqtt");
     for (const auto& w : config_->warnings)
         log.warning(w);

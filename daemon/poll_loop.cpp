@@ -2,6 +2,8 @@
 // PollLoop: scheduling glue between the Scheduler, the sources' workers and MQTT commands.
 #include "poll_loop.h"
 
+#include "consent_watch.h"
+
 #include <utility>
 
 namespace bank2mqtt {
@@ -256,6 +258,7 @@ std::optional<Scheduler::TimePoint> PollLoop::nextWake() const
     }
     for (const auto* r : renewals_)
         consider(r->deadline());
+    consider(nextConsentProbe_);
     consider(haRepublishAt_);  // caller holds mutex_
     return wake;
 }
@@ -407,8 +410,56 @@ void PollLoop::serveConsents()
             changed = true;
         }
     }
+    if (probeConsents())
+        changed = true;
     if (changed)
         publishInfo();
+}
+
+bool PollLoop::probeConsents()
+{
+    // What the probes read: a consent that is not the one the source failed with (a new end,
+    // later than now) was stored by --authorize next to the daemon: poll at once, as after a
+    // renewal from Home Assistant, instead of waiting for a refresh command.
+    std::map<std::string, std::optional<std::chrono::system_clock::time_point>> read;
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        read.swap(consentProbes_);
+    }
+    bool changed = false;
+    for (auto& worker : workers_) {
+        SourcePoller& s = worker->poller();
+        const auto found = read.find(s.id());
+        if (found == read.end() || !s.waitsForConsent())
+            continue;
+        const auto& end = found->second;
+        if (!end || *end <= clock_.wallNow() || end == s.knownConsentEnd())
+            continue;
+        s.log().info("found a new consent, valid until " + formatConsentEnd(*end));
+        s.consentRenewed(end);
+        scheduler_.refreshNow(s.id(), clock_.monotonicNow());
+        if (s.status().state != SourceState::Starting)
+            s.publishStatus(wallOf(scheduler_.nextDue(s.id())));
+        changed = true;
+    }
+
+    const auto now = clock_.monotonicNow();
+    if (nextConsentProbe_ && *nextConsentProbe_ > now)
+        return changed;
+    nextConsentProbe_.reset();
+    for (auto& worker : workers_) {
+        SourcePoller& s = worker->poller();
+        if (!s.waitsForConsent() || scheduler_.nextDue(s.id()) || worker->busy())
+            continue;
+        SourcePoller* poller = &s;
+        worker->post([this, poller] {
+            const auto end = poller->readConsentEnd();
+            std::lock_guard<std::mutex> lock(mutex_);
+            consentProbes_[poller->id()] = end;
+        });
+        nextConsentProbe_ = now + kConsentProbe;
+    }
+    return changed;
 }
 
 }  // namespace bank2mqtt

@@ -11,6 +11,7 @@
 
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -84,6 +85,9 @@ private:
     void collectResults();
     FetchResult finish(SourcePoller& source, FetchOutcome outcome, bool scheduled);
     void publishInfo();
+    /// Sources waiting for a person: starts a probe of each one's consent on its worker every
+    /// kConsentProbe and polls the ones that found a new consent. True when a status changed.
+    bool probeConsents();
     /// The consents' phases (ConsentWatch) and the renewals' steps, on the poll thread.
     void serveConsents();
     void resultReady();
@@ -117,6 +121,12 @@ private:
     std::function<double()> random01_;
     std::optional<Scheduler::TimePoint> haRepublishAt_;
     std::vector<Renewal*> renewals_;
+    /// A source waiting for a person looks for a consent stored next to the daemon by
+    /// --authorize this often (the plugin reads its state file again only when it changed).
+    static constexpr std::chrono::seconds kConsentProbe{5};
+    std::optional<Scheduler::TimePoint> nextConsentProbe_;
+    /// Consent ends read by probes on the workers, by source id; guarded by mutex_.
+    std::map<std::string, std::optional<std::chrono::system_clock::time_point>> consentProbes_;
     /// One per source, in the order of sources_; destroyed (joined) before anything above.
     std::vector<std::unique_ptr<FetchWorker>> workers_;
 };

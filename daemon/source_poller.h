@@ -57,6 +57,7 @@ public:
 
     const std::string& id() const { return plan_.id; }
     const SourceStatus& status() const { return status_; }
+    Logger& log() { return log_; }
 
     /// Publishes what is known before the first poll: each account published by an earlier
     /// process is `online` only while its last success (kept in state_dir) is younger than
@@ -104,6 +105,23 @@ public:
     std::optional<std::chrono::steady_clock::time_point> consentDeadline() const;
     /// A renewal completed with this end (read on the worker): as checkConsent().
     ConsentChange consentRenewed(std::optional<std::chrono::system_clock::time_point> end);
+    /// The source waits for a person (auth_failed) and its plugin can tell a new consent
+    /// (ConsentInfo): the poll loop looks for one stored next to it (--authorize).
+    bool waitsForConsent() const
+    {
+        return consentInfo_ != nullptr && status_.state == SourceState::AuthFailed;
+    }
+    /// The consent's end as the poll thread knows it.
+    std::optional<std::chrono::system_clock::time_point> knownConsentEnd() const
+    {
+        return consent_ ? consent_->end() : std::nullopt;
+    }
+    /// ConsentInfo::consentEnd(), read from the plugin like fetch(): on the worker thread,
+    /// touching nothing else of the poller.
+    std::optional<std::chrono::system_clock::time_point> readConsentEnd()
+    {
+        return consentInfo_ != nullptr ? consentInfo_->consentEnd() : std::nullopt;
+    }
 
     /// Topic key of each account published so far, by public id.
     const std::map<std::string, std::string>& keys() const { return keys_; }

@@ -99,13 +99,14 @@ DaemonSettings parseDaemon(const SectionScope& scope)
 
 }  // namespace detail
 
-Config loadConfig(const std::string& path)
+Config loadConfig(const std::string& path, bool brokerSecrets)
 {
     using namespace detail;
     Config config;
     config.file = path;
     const IniDocument doc = readIni(path);
-    const ConfigFileFacts facts = configFileFacts(path);
+    ConfigFileFacts facts = configFileFacts(path);
+    facts.brokerSecrets = brokerSecrets;
     config.directory = facts.dir;
     for (const IniSection& section : doc.sections) {
         const SectionScope scope(path, section.name, section.line, section.entries);

@@ -100,7 +100,12 @@ public:
 /// key) follows the same rule. Other relative paths are relative to the configuration file.
 ///
 /// Throws ConfigError on the first problem. Reads only local files; safe from any thread.
-Config loadConfig(const std::string& path);
+///
+/// `brokerSecrets` false: [mqtt] password_file and key_file are not read (their values stay
+/// empty), for modes that never connect to the broker (--authorize, --list-accounts). Those run
+/// as the service user outside systemd, where a secret that only LoadCredential= can read
+/// (root's /etc/bank2mqtt/mqtt.password) is out of reach and not needed.
+Config loadConfig(const std::string& path, bool brokerSecrets = true);
 
 /// Second half of a source's validation, after the daemon has loaded its plugin and asked it
 /// for `schema` (BankSource::configKeys()). Rejects keys in `source.pluginKeys` that are

@@ -14,6 +14,9 @@ struct ConfigFileFacts {
     std::string file;  ///< as given, for messages
     std::string dir;   ///< absolute directory of the file, for relative paths
     int mode = -1;     ///< permission bits (st_mode & 07777), -1 when unknown
+    /// false: the broker's secrets (password_file, key_file of [mqtt]) are not read, for modes
+    /// that never connect to the broker (see loadConfig()).
+    bool brokerSecrets = true;
 };
 
 /// Facts about `file`; `directory` (absolute) replaces the computed directory when not empty.

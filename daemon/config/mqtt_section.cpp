@@ -151,7 +151,7 @@ MqttSettings parseMqtt(const SectionScope& scope, const ConfigFileFacts& facts,
     if (passwordFile != nullptr && password != nullptr)
         scope.fail(*password, "and password_file (line " + std::to_string(passwordFile->line) +
                                   ") are both set; keep only password_file");
-    if (passwordFile != nullptr)
+    if (passwordFile != nullptr && facts.brokerSecrets)
         mqtt.password = readSecretFile(scope, *passwordFile, facts, warnings);
     if (password != nullptr) {
         mqtt.password = password->value;
@@ -172,7 +172,8 @@ MqttSettings parseMqtt(const SectionScope& scope, const ConfigFileFacts& facts,
     if (certFile != nullptr) {
         mqtt.certFile = checkReadableFile(scope, *certFile, facts);
         // The private key is a secret like a password: same lookup, same permission warning.
-        mqtt.keyFile = checkSecretFile(scope, *keyFile, facts, warnings);
+        if (facts.brokerSecrets)
+            mqtt.keyFile = checkSecretFile(scope, *keyFile, facts, warnings);
     }
     const IniEntry* insecure = scope.findSet("insecure");
     if (insecure != nullptr && boolValue(scope, *insecure)) {

@@ -152,12 +152,13 @@ TEST_F(EnableBanking, AnAuthorizationNextToTheRunningDaemonReachesIt)
     EXPECT_EQ(jsonString(waiting->payload, "error").value_or(""),
               "not authorized yet: run bank2mqtt --authorize=kid");
 
-    ASSERT_EQ(authorize().exitCode, 0);
-    // A source that needs a person waits for a refresh (or a new configuration) to poll again.
+    // The source waits for a person; the consent --authorize stores next to it reaches it
+    // without a refresh command or a restart.
     const std::size_t mark = live.size();
-    publishCommand(broker_.uri(), "itest/kid/refresh");
+    ASSERT_EQ(authorize().exitCode, 0);
     EXPECT_TRUE(live.waitFor(topic::kSourceStatus, stateIs("ok"), kPollTimeout, mark))
         << daemon.transcript();
+    EXPECT_EQ(countLines(daemon, Stream::Err, "found a new consent, valid until"), 1u);
     EXPECT_TRUE(live.waitForPayload(topic::balance("sparekonto"), "12500.00", kPollTimeout));
 
     // A renewal before the end, while the daemon polls: its next poll uses the new consent
@@ -190,9 +191,8 @@ TEST_F(EnableBanking, AnAuthorizationNextToTheRunningDaemonReachesIt)
     eb_.expireSessions();
     const std::size_t expired = live.size();
     ASSERT_TRUE(live.waitFor(topic::kSourceStatus, stateIs("auth_failed"), kPollTimeout, expired));
-    ASSERT_EQ(authorize().exitCode, 0);
     const std::size_t renewed = live.size();
-    publishCommand(broker_.uri(), "itest/kid/refresh");
+    ASSERT_EQ(authorize().exitCode, 0);
     EXPECT_TRUE(live.waitFor(topic::kSourceStatus, stateIs("ok"), kPollTimeout, renewed))
         << daemon.transcript();
     EXPECT_EQ(terminate(daemon), 0);
@@ -231,6 +231,61 @@ TEST_F(EnableBanking, OneAccountsRefusalKeepsItsLastValuesAndTheOthersPublish)
     ASSERT_TRUE(kept);
     EXPECT_EQ(kept->payload, "-1520.40");
     EXPECT_EQ(terminate(daemon), 0);
+}
+
+// The bank's own limit (4 a day, the plugin's default) through the host's call budget: the first
+// poll costs one balances call per account, a restart while the balances are fresh costs none,
+// and a refresh spends one more of the day's calls.
+TEST_F(EnableBanking, TheDailyCallBudgetHoldsAcrossARestartAndCountsARefresh)
+{
+    EbConfigOptions options;
+    options.dailyLimit = "";  // the default: 4 a day
+    options.interval = "15m";
+    writeConfig(options);
+    ASSERT_EQ(authorize().exitCode, 0);
+    eb_.resetCounters();
+
+    MqttProbe& live = probe();
+    auto callsLeft = [](const std::string& n) {
+        return [n](const std::string& p) {
+            return statusState(p) == "ok" && jsonNumberLiteral(p, "calls_remaining") == n;
+        };
+    };
+    ChildProcess& first = startDaemon({});
+    const auto polled = live.waitFor(topic::kSourceStatus, callsLeft("3"), kPollTimeout);
+    ASSERT_TRUE(polled) << first.transcript();
+    EXPECT_EQ(jsonNumberLiteral(polled->payload, "calls_limit"), "4");
+    EXPECT_EQ(countLines(first, Stream::Err,
+                         "interval 15m would spend more than the bank's 4 calls a day; polling "
+                         "every 6h instead"),
+              1u)
+        << first.transcript();
+    const auto afterFirst = eb_.counters().balanceCalls;
+    ASSERT_EQ(afterFirst.size(), 3u);
+    for (const auto& [account, n] : afterFirst)
+        EXPECT_EQ(n, 1) << account;
+    EXPECT_EQ(terminate(first), 0);
+
+    // A restart with fresh balances: the status comes back with the next poll 6 h away and the
+    // bank sees no call.
+    const std::size_t mark = live.size();
+    ChildProcess& second = startDaemon({});
+    const auto restored = live.waitFor(topic::kSourceStatus, callsLeft("3"), kPollTimeout, mark);
+    ASSERT_TRUE(restored) << second.transcript();
+    const auto nextPoll = jsonTime(restored->payload, "next_poll");
+    ASSERT_TRUE(nextPoll) << restored->payload;
+    EXPECT_GT(*nextPoll, std::chrono::system_clock::now() + std::chrono::hours(5))
+        << restored->payload;
+    EXPECT_EQ(eb_.counters().balanceCalls, afterFirst);
+
+    // A refresh is a call like any other.
+    const std::size_t beforeRefresh = live.size();
+    publishCommand(broker_.uri(), "itest/kid/refresh");
+    ASSERT_TRUE(live.waitFor(topic::kSourceStatus, callsLeft("2"), kPollTimeout, beforeRefresh))
+        << second.transcript();
+    for (const auto& [account, n] : eb_.counters().balanceCalls)
+        EXPECT_EQ(n, 2) << account;
+    EXPECT_EQ(terminate(second), 0);
 }
 
 }  // namespace

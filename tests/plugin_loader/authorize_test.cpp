@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -82,6 +83,26 @@ TEST_F(Authorize, AsksChoosesOpensAndStoresTheSession)
     EXPECT_NE(run.output.find("authorized for Testbank S\xc3\xb8r"), std::string::npos);
     EXPECT_EQ(run.output.find("c0de42"), std::string::npos) << "the pasted code was echoed";
     EXPECT_NE(pluginState().find("c0de42"), std::string::npos) << pluginState();
+}
+
+// --authorize runs as the service user outside systemd, where the broker's password (a
+// LoadCredential= file only root reads) is out of reach; it never connects to the broker, so it
+// does not read it. --check-config, which checks what the daemon will use, still does.
+TEST_F(Authorize, NeedsNoBrokerSecret)
+{
+    std::ofstream(dir_ / "bank2mqtt.ini")
+        << "[mqtt]\nuri = tcp://127.0.0.1:1883\nusername = bank2mqtt\npassword_file = "
+        << (dir_ / "no-such-password").string()
+        << "\n[daemon]\nplugin_dir = " << LOADER_TEST_PLUGIN_DIR
+        << "\nstate_dir = " << (dir_ / "state").string() << "\n[source.eb]\nplugin = consent\n";
+    const Outcome run = authorize("eb", "1\nhttps://cb.invalid/done?code=c0de42&state=s1\n");
+    EXPECT_EQ(run.exitCode, 0) << run.output;
+
+    const std::string check = "timeout 20 " + std::string(BANK2MQTT_BINARY) +
+                              " --config=" + (dir_ / "bank2mqtt.ini").string() +
+                              " --check-config >/dev/null 2>&1";
+    const int status = std::system(check.c_str());
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 78) << status;
 }
 
 TEST_F(Authorize, ARefusedLoginIs77AndStoresNothing)
