@@ -288,5 +288,65 @@ TEST_F(EnableBanking, TheDailyCallBudgetHoldsAcrossARestartAndCountsARefresh)
     EXPECT_EQ(terminate(second), 0);
 }
 
+// The renewal from Home Assistant against the simulated bank: the bank ends the consent early,
+// the renewal button's command starts a new one, the step topic carries the bank's login URL,
+// the redirect pasted into the text entity's topic completes it; the source polls at once and
+// every retained topic (discovery included) stays the same, while the code is nowhere.
+TEST_F(EnableBanking, TheConsentIsRenewedFromHomeAssistant)
+{
+    EbConfigOptions options;
+    options.discovery = true;
+    writeConfig(options);
+    ASSERT_EQ(authorize().exitCode, 0);
+    MqttProbe& live = probe();
+    ChildProcess& daemon = startDaemon({});
+    ASSERT_TRUE(live.waitForPayload(topic::balance("lommepenger"), "437.25", kPollTimeout))
+        << daemon.transcript();
+    ASSERT_TRUE(live.waitFor(
+        "itest/kid/consent",
+        [](const std::string& p) { return p.find("\"step\":\"idle\"") != std::string::npos; },
+        kPollTimeout));
+    const std::set<std::string> before = retainedTopics(broker_.uri());
+
+    std::size_t mark = live.size();
+    eb_.expireSessions();
+    ASSERT_TRUE(live.waitFor(topic::kSourceStatus, stateIs("auth_failed"), kPollTimeout, mark))
+        << daemon.transcript();
+
+    mark = live.size();
+    publishCommand(broker_.uri(), "itest/kid/consent/renew", "PRESS");
+    const auto ask = live.waitFor(
+        "itest/kid/consent",
+        [](const std::string& p) { return p.find("\"step\":\"ask\"") != std::string::npos; },
+        kPollTimeout, mark);
+    ASSERT_TRUE(ask) << daemon.transcript();
+    const std::string url = jsonString(ask->payload, "url").value_or("");
+    ASSERT_FALSE(url.empty()) << ask->payload;
+    const std::string pasted = eb_.login(url);
+    const std::string code = queryValue(pasted, "code");
+    ASSERT_FALSE(code.empty()) << pasted;
+
+    mark = live.size();
+    publishCommand(broker_.uri(), "itest/kid/consent/answer", pasted);
+    ASSERT_TRUE(live.waitFor(
+        "itest/kid/consent",
+        [](const std::string& p) { return p.find("\"step\":\"done\"") != std::string::npos; },
+        kPollTimeout, mark))
+        << daemon.transcript();
+    ASSERT_TRUE(live.waitFor(topic::kSourceStatus, stateIs("ok"), kPollTimeout, mark))
+        << daemon.transcript();
+    EXPECT_EQ(eb_.sessionIds().size(), 2u);
+    EXPECT_EQ(retainedTopics(broker_.uri()), before);
+
+    EXPECT_EQ(terminate(daemon), 0);
+    EXPECT_EQ(daemon.transcript().find(code), std::string::npos);
+    EXPECT_EQ(pluginState().find(code), std::string::npos);
+    for (const auto& m : live.messages()) {
+        if (m.topic != "itest/kid/consent/answer") {
+            EXPECT_EQ(m.payload.find(code), std::string::npos) << m.topic;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace bank2mqtt::itest
