@@ -110,6 +110,14 @@ void Renewal::press()
 
 void Renewal::answer(const std::string& payload)
 {
+    // No payload at all is a retained answer being cleared, not an answer: the daemon's own
+    // clear after each answer comes back to it, since it listens on the topic. Acted on, it
+    // would be refused and cleared again, in a loop with the broker, and its sentence would
+    // replace the step shown (a question, or "done" before the poll thread published it).
+    if (payload.empty()) {
+        log_.debug("consent renewal: the answer topic was cleared");
+        return;
+    }
     std::string reply = trimmed(payload);
     const char* why = "";  // for the log: never the answer itself
     bool accepted = false;

@@ -28,7 +28,9 @@ namespace bank2mqtt {
 /// - a press while a step is with the bank is ignored; a press while a question is shown
 ///   starts over (the plugin abandons the attempt in progress);
 /// - an answer with no renewal in progress (stale, or after a restart) or while a step is with
-///   the bank is dropped with a sentence on the sensor; an empty one is refused;
+///   the bank is dropped with a sentence on the sensor; a blank one is refused; a message with
+///   no payload is not an answer but a clear of the retained topic (the broker passes the
+///   daemon's own clear back to it) and changes nothing;
 /// - a question left unanswered for kAskTimeout goes back to idle with a sentence (a bank's
 ///   login page does not wait that long either), so the sensor never shows an old URL;
 /// - Done: the sensor says the outcome and take() reports `done`, so that the poll loop polls

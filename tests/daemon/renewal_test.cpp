@@ -62,6 +62,43 @@ TEST(ConsentRenewal, FromTheButtonToTheFreshPollWithTheAnswerNeverShown)
     EXPECT_EQ(rig.scrubber.scrub("bad code c0de-5ecret-42"), "bad code ***");
 }
 
+TEST(ConsentRenewal, TheBrokerPassingBackTheClearOfTheAnswerChangesNothing)
+{
+    // The daemon listens on the answer topic, so a real broker hands it its own clear (an empty
+    // payload) after every answer. The fake broker does not, so the test does it here, while a
+    // question is shown and after "done": neither may be taken for an answer (refused, cleared
+    // again in a loop with the broker, the step shown replaced by a sentence about it).
+    ConsentRig rig(3 * kDays);
+    rig.build();
+    rig.start();
+    ASSERT_TRUE(rig.mqtt.waitFor("bank2mqtt/eb/status", "consent_expiring"));
+    rig.mqtt.deliver("bank2mqtt/eb/consent/renew", "PRESS");
+    ASSERT_TRUE(rig.mqtt.waitFor("bank2mqtt/eb/consent", "\"step\":\"ask\""));
+    rig.mqtt.deliver("bank2mqtt/eb/consent/answer", "");
+    rig.mqtt.deliver("bank2mqtt/eb/consent/answer", kAnswer);
+    ASSERT_TRUE(rig.mqtt.waitFor("bank2mqtt/eb/consent", "\"step\":\"done\"")) << rig.step();
+    rig.mqtt.deliver("bank2mqtt/eb/consent/answer", "");
+    rig.stop();
+
+    // Whatever the poll thread had not published yet is what it would publish next.
+    const Renewal::Update pending = rig.renewal->take();
+    EXPECT_FALSE(pending.payload) << *pending.payload;
+    EXPECT_FALSE(pending.clearAnswer);
+    EXPECT_NE(rig.step().find("\"step\":\"done\""), std::string::npos) << rig.step();
+    std::size_t clears = 0;
+    for (const auto& message : rig.mqtt.published()) {
+        if (message.topic == "bank2mqtt/eb/consent/answer")
+            ++clears;
+        if (message.topic == "bank2mqtt/eb/consent") {
+            EXPECT_EQ(message.payload.find("ignored"), std::string::npos) << message.payload;
+            EXPECT_EQ(message.payload.find("empty"), std::string::npos) << message.payload;
+        }
+    }
+    EXPECT_EQ(clears, 1u) << "one clear, for the one answer";
+    EXPECT_EQ(rig.consent.answers(), 1);
+    EXPECT_FALSE(rig.log.contains("an answer was ignored"));
+}
+
 TEST(ConsentRenewal, AnAnswerWithNoRenewalInProgressIsDropped)
 {
     ConsentRig rig(30 * kDays);
