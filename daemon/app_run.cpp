@@ -163,7 +163,12 @@ int App::listAccounts()
         found = true;
         const std::string& id = s->settings().id;
         std::cout << "[source." << id << "] (" << s->plugin().info().name << ")\n";
-        if (const CallBudget* budget = budgets_->find(id)) {
+        // Without a consent (ConsentInfo) the plugin makes no request: no call is spent.
+        const ConsentInfo* consent = capabilityOf<ConsentInfo>(s->source());
+        const auto consentEnd = consent ? consent->consentEnd() : std::nullopt;
+        const bool withoutConsent = consent && (!consentEnd || *consentEnd <= clock_->wallNow());
+        const CallBudget* budget = withoutConsent ? nullptr : budgets_->find(id);
+        if (budget) {
             const auto now = clock_->monotonicNow();
             if (auto refusal = budgets_->refusal(id, now)) {
                 s->log().error("not listed: " + *refusal);

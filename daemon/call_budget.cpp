@@ -158,6 +158,15 @@ void CallBudget::spend(TimePoint now)
     save();
 }
 
+void CallBudget::refund(TimePoint spentBy)
+{
+    const auto after = std::upper_bound(spent_.begin(), spent_.end(), spentBy);
+    if (after == spent_.begin())
+        return;
+    spent_.erase(std::prev(after));
+    save();
+}
+
 void CallBudget::exhausted(TimePoint now, std::optional<seconds> retryAfter)
 {
     prune(now);

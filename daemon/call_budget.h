@@ -115,6 +115,10 @@ public:
     /// Records one poll started at `now` and persists it before returning. Never refused:
     /// a call that was made is counted, whatever the budget said.
     void spend(TimePoint now);
+    /// Takes back the newest call spent at or before `spentBy` and persists: the fetch it was
+    /// spent for made no request (the plugin's ConsentInfo said there was no consent, or it had
+    /// ended). Nothing when no call was spent by then.
+    void refund(TimePoint spentBy);
     /// The bank answered 429 (ASPSP_RATE_LIMIT_EXCEEDED): nothing more is spent until
     /// `now + retryAfter` when the bank gave one, else until the oldest call in the window
     /// leaves it (the refused call itself counts, so this is at most window + margin away).

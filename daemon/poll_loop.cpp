@@ -43,6 +43,11 @@ void PollLoop::resultReady()
 FetchResult PollLoop::finish(SourcePoller& source, FetchOutcome outcome, bool scheduled)
 {
     const auto started = outcome.monoStarted;
+    // No request could reach the bank: the plugin said, before the fetch, that there was no
+    // consent or that it had ended (ConsentInfo). Such a fetch spends no call of the budget, so
+    // restarts before the first --authorize or a refresh of an ended consent cost nothing.
+    if (budgets_ && outcome.withoutConsent)
+        budgets_->refund(source.id(), started);
     FetchResult result = source.apply(std::move(outcome));
     if (!scheduled) {
         if (budgets_)

@@ -73,6 +73,12 @@ bool SourceBudgets::spend(const std::string& id, TimePoint now)
     return true;
 }
 
+void SourceBudgets::refund(const std::string& id, TimePoint spentBy)
+{
+    if (Entry* e = entry(id))
+        e->budget->refund(spentBy);
+}
+
 SourceBudgets::TimePoint SourceBudgets::nextAvailable(const std::string& id, TimePoint now) const
 {
     const Entry* e = entry(id);

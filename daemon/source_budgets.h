@@ -62,6 +62,8 @@ public:
     /// budget); false when none is left, and then nothing is spent. Calls another process
     /// spent meanwhile (--list-accounts next to the daemon) count (CallBudget::absorbOthers).
     bool spend(const std::string& id, TimePoint now);
+    /// The fetch of `id` that started by `spentBy` made no request: CallBudget::refund.
+    void refund(const std::string& id, TimePoint spentBy);
     /// When a call of `id` is free again (`now` when one is, or without a budget).
     TimePoint nextAvailable(const std::string& id, TimePoint now) const;
     /// After a fetch of `id` ended at `now`: a 429 (RateLimited) holds the budget

@@ -111,6 +111,8 @@ FetchOutcome SourcePoller::fetch()
     if (consentInfo_ != nullptr) {
         outcome.consentRead = true;
         outcome.consentEnd = consentInfo_->consentEnd();
+        outcome.withoutConsent =
+            !outcome.consentEnd || ConsentWatch::hasEnded(outcome.consentEnd, outcome.wallStarted);
         if (ConsentWatch::hasEnded(outcome.consentEnd, outcome.wallStarted)) {
             log_.debug("fetch skipped: the consent has ended");
             outcome.result = FetchResult::failure(FetchStatus::AuthRequired, "consent ended");

@@ -41,6 +41,9 @@ struct FetchOutcome {
     /// ConsentInfo::consentEnd() as read on the worker with the fetch (consentRead).
     bool consentRead = false;
     std::optional<std::chrono::system_clock::time_point> consentEnd;
+    /// Before the fetch, ConsentInfo said there was no consent or that it had ended: the
+    /// plugin could make no request (the call budget takes the call back).
+    bool withoutConsent = false;
 };
 
 /// Not thread-safe: the poll loop calls it from one thread, except fetch(), which only calls

@@ -10,6 +10,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/UTF8String.h>
 
+#include <algorithm>
 #include <cctype>
 #include <exception>
 #include <sstream>
@@ -206,6 +207,15 @@ Selection resolveSelectors(const std::vector<std::string>& selectors,
             selection.error = "the selector " + quoted + " in accounts = matches " +
                               std::to_string(matches.size()) +
                               " accounts; use the account number instead";
+        else if (const auto earlier =
+                     std::find(selection.indexes.begin(), selection.indexes.end(), matches.front());
+                 earlier != selection.indexes.end())
+            // Read twice per poll, the account would spend two of the bank's daily calls.
+            selection.error =
+                "the selectors \"" +
+                describeSelector(
+                    selectors[static_cast<std::size_t>(earlier - selection.indexes.begin())]) +
+                "\" and " + quoted + " in accounts = name the same account; list it once";
         if (!selection.ok()) {
             selection.indexes.clear();
             return selection;

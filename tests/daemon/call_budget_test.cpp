@@ -416,3 +416,34 @@ TEST(CallBudget, AbsorbsAHoldAnotherProcessWasToldOf)
     EXPECT_TRUE(daemon.canSpend(t0 + 2h));
     EXPECT_EQ(daemon.used(t0), 1);
 }
+
+TEST(CallBudget, ARefundTakesBackTheCallOfAFetchThatMadeNoRequestAndPersists)
+{
+    FakeClock clock;
+    MemoryStateStore state;
+    CallBudget budget(4, clock, state);
+    budget.spend(clock.monotonicNow());
+    clock.advance(1h);
+    const auto second = clock.monotonicNow();
+    budget.spend(second);
+    clock.advance(1s);
+    EXPECT_EQ(budget.remaining(clock.monotonicNow()), 2);
+
+    budget.refund(clock.monotonicNow());  // takes the newest: the one spent at `second`
+    EXPECT_EQ(budget.remaining(clock.monotonicNow()), 3);
+    CallBudget restarted(4, clock, state);
+    EXPECT_EQ(restarted.remaining(clock.monotonicNow()), 3);
+    // The oldest call still leaves the window a day after it was spent, not the refunded one.
+    EXPECT_EQ(restarted.resetsAt(clock.monotonicNow()),
+              second - 1h + CallBudget::kDefaultWindow + CallBudget::kDefaultMargin);
+}
+
+TEST(CallBudget, ARefundWithNothingSpentChangesNothing)
+{
+    FakeClock clock;
+    MemoryStateStore state;
+    CallBudget budget(4, clock, state);
+    budget.refund(clock.monotonicNow());
+    EXPECT_EQ(budget.remaining(clock.monotonicNow()), 4);
+    EXPECT_FALSE(state.get(CallBudget::kStateKey));
+}

@@ -175,6 +175,19 @@ TEST_F(EbSource, ASelectorThatMatchesNoAccountIsAConfigErrorWithTheNumberMasked)
     EXPECT_TRUE(http.requests().empty());
 }
 
+// Read twice per poll, one account would spend two of the bank's four daily calls.
+TEST_F(EbSource, TwoSelectorsOfOneAccountAreAConfigError)
+{
+    auto source = makeSource({"lommepenger", "9710.41.33219"});
+    authorize(*source);
+    const FetchResult result = source->fetch();
+
+    EXPECT_EQ(result.status, FetchStatus::ConfigError);
+    EXPECT_THAT(result.message, HasSubstr("name the same account; list it once"));
+    EXPECT_THAT(result.message, Not(HasSubstr("33219\"")));
+    EXPECT_TRUE(http.requests().empty());
+}
+
 TEST_F(EbSource, IbanOfADomesticNumberHasTheRightCheckDigits)
 {
     EXPECT_EQ(ibanFromBban("NO", "97104133219"), "NO9297104133219");
