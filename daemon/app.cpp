@@ -221,7 +221,14 @@ void App::loadSources(StateUse state)
     budgets_ = std::make_unique<SourceBudgets>(*clock_);
     PluginLoader loader(config_->daemon.pluginDir);
     std::map<std::string, std::shared_ptr<LoadedPlugin>> plugins;
+    // --authorize=ID and --list-accounts=ID load and configure that source only: another
+    // source's secrets (LoadCredential= files, which only systemd hands over) are not read.
+    const std::string only = mode_ == Mode::Authorize      ? authorizeSource_
+                             : mode_ == Mode::ListAccounts ? listSource_
+                                                           : std::string();
     for (const auto& settings : config_->sources) {
+        if (!only.empty() && settings.id != only)
+            continue;
         const std::string where =
             config_->file + ":" + std::to_string(settings.line) + ": [source." + settings.id + "] ";
         auto& plugin = plugins[settings.plugin];

@@ -87,6 +87,15 @@ TEST_F(Authorize, AsksChoosesOpensAndStoresTheSession)
 
 // --authorize runs as the service user outside systemd, where the broker's password (a
 // LoadCredential= file only root reads) is out of reach; it never connects to the broker, so it
+// Only the source being authorized is loaded: another one's secrets may be LoadCredential=
+// files that only systemd hands over (here: a plugin that is not installed at all).
+TEST_F(Authorize, LoadsNoOtherSource)
+{
+    std::ofstream(dir_ / "bank2mqtt.ini", std::ios::app) << "[source.other]\nplugin = absent\n";
+    const Outcome run = authorize("eb", "1\nhttps://cb.invalid/done?code=c0de42&state=s1\n");
+    EXPECT_EQ(run.exitCode, 0) << run.output;
+}
+
 // does not read it. --check-config, which checks what the daemon will use, still does.
 TEST_F(Authorize, NeedsNoBrokerSecret)
 {
