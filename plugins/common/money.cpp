@@ -135,9 +135,14 @@ std::string formatMinorUnits(std::int64_t minor, int decimals)
     return text;
 }
 
+int moneyDecimals(const Money& money) noexcept
+{
+    return money.decimals >= 0 ? money.decimals : currencyDecimals(money.currency);
+}
+
 std::string formatMoney(const Money& money)
 {
-    return formatMinorUnits(money.minor, currencyDecimals(money.currency));
+    return formatMinorUnits(money.minor, moneyDecimals(money));
 }
 
 std::optional<std::int64_t> parseDecimalToMinor(std::string_view text, int decimals)

@@ -27,7 +27,11 @@ int currencyDecimals(std::string_view isoCode) noexcept;
 /// Examples: (43725, 2) -> "437.25", (-5, 2) -> "-0.05", (7, 0) -> "7", (1500, 3) -> "1.500".
 std::string formatMinorUnits(std::int64_t minor, int decimals);
 
-/// formatMinorUnits with the currency's own number of decimals (currencyDecimals).
+/// The digits after the decimal point in `money.minor`: Money::decimals when the plugin set it,
+/// else the currency's ISO 4217 minor units (currencyDecimals).
+int moneyDecimals(const Money& money) noexcept;
+
+/// formatMinorUnits with the amount's own number of decimals (moneyDecimals).
 std::string formatMoney(const Money& money);
 
 /// Parses a decimal number into minor units, exactly. The grammar is the JSON number grammar,

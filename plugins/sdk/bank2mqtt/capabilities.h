@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Optional interfaces a plugin may offer beside BankSource, found through BankSource::capability.
 //
-// How the API grows without breaking plugins: BankSource's virtual table is fixed for API 2.
+// How the API grows without breaking plugins: BankSource's virtual table is fixed since API 2.
 // Whatever a later version adds comes as a new interface here, with a name and a version of its
 // own; the host asks a source for it (capabilityOf<T>) and works without it when the plugin is
 // older. An interface, once published, never changes: a changed one gets a new version number

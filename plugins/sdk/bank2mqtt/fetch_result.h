@@ -10,13 +10,23 @@
 
 namespace bank2mqtt {
 
-/// An amount as integer minor units of an ISO 4217 currency (43725 + "NOK" is 437.25 kr).
+/// An amount as integer minor units of a currency (43725 + "NOK" is 437.25 kr).
 /// Money never travels as a binary floating-point number past a plugin's parser.
 struct Money {
     std::int64_t minor = 0;
-    std::string currency;  ///< ISO 4217 alphabetic code, upper case
+    /// ISO 4217 alphabetic code, upper case. Empty for a unit that is not a currency (a
+    /// SimpleFIN custom currency given as a URL, loyalty points): the host then publishes the
+    /// amount as a plain number, without a currency unit and without the monetary device class.
+    std::string currency;
+    /// Digits after the decimal point in `minor`, 0..18, when the bank says so (Firefly III's
+    /// `currency_decimal_places`, a custom unit); -1 means the ISO 4217 minor units of
+    /// `currency` (2 for NOK, 0 for JPY, 2 for an empty currency).
+    int decimals = -1;
 
-    bool operator==(const Money& o) const { return minor == o.minor && currency == o.currency; }
+    bool operator==(const Money& o) const
+    {
+        return minor == o.minor && currency == o.currency && decimals == o.decimals;
+    }
     bool operator!=(const Money& o) const { return !(*this == o); }
 };
 

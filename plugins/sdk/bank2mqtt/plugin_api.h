@@ -22,8 +22,10 @@
 /// Bump on every incompatible change of the SDK headers. 2: optional capabilities
 /// (capabilities.h: authorization, consent end, call limit) found through
 /// BankSource::capability, Account::balanceDate, Services::size. Later additions come as new
-/// capabilities and appended Services fields, which do not change this number.
-#define BANK2MQTT_PLUGIN_API_VERSION 2u
+/// capabilities and appended Services fields, which do not change this number. 3: Money::decimals
+/// and an empty Money::currency for a unit that is not a currency (Firefly III's own decimal
+/// places, SimpleFIN's custom currencies); a field inside Account cannot be added compatibly.
+#define BANK2MQTT_PLUGIN_API_VERSION 3u
 
 extern "C" {
 struct bank2mqtt_plugin_info_t {
