@@ -114,8 +114,10 @@ SourcePlan planFor(const SourceSettings& s, const MqttSettings& m, std::chrono::
     plan.bank = bankName(s.plugin);
     plan.discovery = discoveryFor(m);
     plan.id = s.id;
-    for (const auto& a : s.accounts)
+    for (const auto& a : s.accounts) {
         plan.aliases.push_back(a.alias);
+        plan.accountLowBalance.push_back(a.lowBalance);
+    }
     plan.lowBalance = s.lowBalance;
     // The configuration's default is 3 x the configured interval; a stretched one moves it.
     plan.maxAge = s.keyLines.count("max_age") ? s.maxAge : 3 * interval;

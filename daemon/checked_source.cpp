@@ -2,6 +2,8 @@
 // CheckedSource: the scrub and the checks of every result a plugin returns.
 #include "checked_source.h"
 
+#include "money.h"
+
 #include <exception>
 
 namespace bank2mqtt {
@@ -147,9 +149,20 @@ std::string CheckedSource::problemWith(const Account& account) const
     }
     if (hex < 16)
         return "its fingerprint has fewer than 16 hex digits";
-    if (!isIsoCurrency(account.balance.currency) || !isIsoCurrency(account.available.currency) ||
-        (account.creditLimit && !isIsoCurrency(account.creditLimit->currency)))
-        return "a currency is not a 3-letter ISO 4217 code";
+    for (const Money* money : {&account.balance, &account.available,
+                               account.creditLimit ? &*account.creditLimit : nullptr}) {
+        if (money == nullptr)
+            continue;
+        if (!money->currency.empty() && !isIsoCurrency(money->currency))
+            return "a currency is not a 3-letter ISO 4217 code";
+        if (money->decimals < -1 || money->decimals > kMaxDecimals)
+            return "an amount has " + std::to_string(money->decimals) +
+                   " decimals, more than the 18 bank2mqtt can show";
+        // The entities of an account share one unit and one precision.
+        if (money->currency != account.balance.currency ||
+            moneyDecimals(*money) != moneyDecimals(account.balance))
+            return "its amounts are not all in the balance's currency";
+    }
     if (!isPrintableUtf8(account.name))
         return "its name has control characters or is not UTF-8";
     if (!isPrintableUtf8(account.type))

@@ -183,13 +183,19 @@ std::vector<DiscoveryMessage> messagesFor(const DiscoverySettings& settings, con
 }
 
 /// device_class monetary, state_class total, the ISO code as unit, and as many decimals as the
-/// currency has minor units (2 for NOK, 0 for JPY).
-Fields monetary(const std::string& currency)
+/// amount has (2 for NOK, 0 for JPY, or the bank's own). A unit that is not a currency (a
+/// SimpleFIN custom currency) has no unit and no device class: HA's monetary class would
+/// demand an ISO code, and a URL or "points" is not one.
+Fields monetary(const Money& amount)
 {
-    return {{"device_class", std::string("monetary")},
-            {"state_class", std::string("total")},
-            {"unit_of_measurement", currency},
-            {"suggested_display_precision", currencyDecimals(currency)}};
+    Fields fields;
+    if (!amount.currency.empty())
+        fields.push_back({"device_class", std::string("monetary")});
+    fields.push_back({"state_class", std::string("total")});
+    if (!amount.currency.empty())
+        fields.push_back({"unit_of_measurement", amount.currency});
+    fields.push_back({"suggested_display_precision", moneyDecimals(amount)});
+    return fields;
 }
 
 Fields concat(Fields a, const Fields& b)
@@ -269,8 +275,8 @@ std::string discoveryInputs(const AccountEntity& entity)
     const Account& a = entity.account;
     return entity.sourceId + '\n' + entity.key + '\n' + entity.bank + '\n' + a.fingerprint + '\n' +
            a.name + '\n' + a.type + '\n' + a.balance.currency + '\n' +
-           (entity.hasLowBalance ? "low" : "") + '\n' + (a.balanceDate ? "dated" : "") + '\n' +
-           (entity.hasConsent ? "consent" : "");
+           std::to_string(moneyDecimals(a.balance)) + '\n' + (entity.hasLowBalance ? "low" : "") +
+           '\n' + (a.balanceDate ? "dated" : "") + '\n' + (entity.hasConsent ? "consent" : "");
 }
 
 std::string migrateDiscoveryPayload()
@@ -358,7 +364,7 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
     auto value = [&](TopicLayout::Value v) {
         return topics.accountValue(entity.sourceId, entity.key, v);
     };
-    const std::string& currency = account.balance.currency;
+    const Money& currency = account.balance;
     const Array::Ptr bridgeOnly = availabilityList({topics.bridgeStatus()});
 
     DeviceSpec spec;
@@ -421,6 +427,18 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
         problem.availability = bridgeOnly;
         cs.push_back(problem);
     }
+    // On while the source's last results left this account out (one connection of a
+    // SimpleFIN login failing, an Enable Banking account the bank did not answer for): the
+    // status says why. It follows the bridge only, so it can say so while the account is
+    // unavailable.
+    Component leftOut = component(id, "problem", "binary_sensor", "Problem",
+                                  {{"state_topic", value(TopicLayout::Value::Problem)},
+                                   {"payload_on", std::string("ON")},
+                                   {"payload_off", std::string("OFF")},
+                                   {"device_class", std::string("problem")},
+                                   {"entity_category", std::string("diagnostic")}});
+    leftOut.availability = bridgeOnly;
+    cs.push_back(leftOut);
     if (entity.hasLowBalance) {
         cs.push_back(component(id, "low_balance", "binary_sensor", "Low balance",
                                {{"state_topic", value(TopicLayout::Value::LowBalance)},

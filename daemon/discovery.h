@@ -33,7 +33,7 @@ struct AccountEntity {
     /// fingerprint (identity), name (device name), type (model), balance.currency (unit).
     /// The amounts are not used: discovery describes entities, not their values.
     Account account;
-    bool hasLowBalance = false;  ///< low_balance is configured for the source
+    bool hasLowBalance = false;  ///< a low_balance threshold applies to this account
     /// The source's plugin offers ConsentInfo: the device gets the consent's end and a problem
     /// entity that is on from consent_warning before the end.
     bool hasConsent = false;

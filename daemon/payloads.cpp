@@ -181,7 +181,7 @@ std::optional<bool> isLowBalance(const Account& account,
 {
     if (!threshold)
         return std::nullopt;
-    const auto limit = parseDecimalToMinor(*threshold, currencyDecimals(account.balance.currency));
+    const auto limit = parseDecimalToMinor(*threshold, moneyDecimals(account.balance));
     if (!limit)
         return std::nullopt;
     return account.balance.minor < *limit;
@@ -192,7 +192,8 @@ std::string accountJson(const Account& a, std::chrono::system_clock::time_point 
 {
     const std::string credit = a.creditLimit ? formatMoney(*a.creditLimit) : "null";
     return "{\"balance\":" + formatMoney(a.balance) + ",\"available\":" + formatMoney(a.available) +
-           ",\"credit_limit\":" + credit + ",\"currency\":" + jsonString(a.balance.currency) +
+           ",\"credit_limit\":" + credit + ",\"currency\":" +
+           (a.balance.currency.empty() ? std::string("null") : jsonString(a.balance.currency)) +
            ",\"name\":" + jsonString(a.name) + ",\"type\":" + jsonString(a.type) +
            ",\"number\":" + jsonString(a.maskedNumber) +
            ",\"updated\":" + jsonString(formatRfc3339(updated)) +

@@ -17,6 +17,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/SocketImpl.h>
 #include <Poco/Net/StreamSocket.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <sys/socket.h>
@@ -254,9 +255,16 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
         return transportFailure(TransportError::BadUrl,
                                 "insecure = true is allowed only for loopback bank URLs, not " +
                                     origin.host);
-    if (origin.scheme != "https" && !(origin.scheme == "http" && isLoopbackHost(origin.host)))
+    const auto& plain = options_.plainHttpHosts;
+    const bool plainAllowed =
+        isLoopbackHost(origin.host) ||
+        std::find(plain.begin(), plain.end(), Poco::toLower(origin.host)) != plain.end();
+    if (origin.scheme != "https" && !(origin.scheme == "http" && plainAllowed))
         return transportFailure(TransportError::BadUrl,
-                                "only https:// is allowed (http:// only to loopback)");
+                                plain.empty()
+                                    ? "only https:// is allowed (http:// only to loopback)"
+                                    : "only https:// is allowed (http:// only to loopback and "
+                                      "the hosts of allow_http)");
 
     // One deadline for the whole request, on the monotonic clock: connect, TLS handshake, the
     // request, and the entire reply, headers and body, whatever the bank's pace.

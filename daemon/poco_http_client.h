@@ -13,6 +13,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 namespace Poco::Net {
 class HTTPClientSession;
@@ -22,7 +23,8 @@ namespace bank2mqtt {
 
 /// One instance per source; the host calls send() from one thread at a time, abort() from any.
 ///
-/// - https:// only, except http:// to loopback (127.0.0.0/8, ::1, localhost) for simulators.
+/// - https:// only, except http:// to loopback (127.0.0.0/8, ::1, localhost) for simulators
+///   and to the hosts of Options::plainHttpHosts (a self-hosted server with allow_http).
 /// - Certificates are verified against the system CAs plus `caFile` (when given), host name
 ///   included; `insecure` turns verification off and then refuses every non-loopback host. TLS
 ///   sessions are cached, so a reconnect after the bank closed an idle connection resumes the
@@ -39,6 +41,8 @@ public:
         std::chrono::milliseconds timeout{20000};    ///< caps HttpRequest::timeout (whole request)
         std::size_t maxBodyBytes = 4 * 1024 * 1024;  ///< larger replies are an error
         bool insecure = false;  ///< no certificate checks; only loopback hosts are reached
+        /// Hosts plain http:// may reach besides loopback (`allow_http = true`).
+        std::vector<std::string> plainHttpHosts;
     };
 
     explicit PocoHttpClient(Options options);

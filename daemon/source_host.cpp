@@ -23,6 +23,7 @@ PocoHttpClient::Options httpOptions(const SourceSettings& s)
     o.caFile = s.caFile;
     o.timeout = s.timeout;
     o.insecure = s.insecure;
+    o.plainHttpHosts = s.plainHttpHosts;
     return o;
 }
 

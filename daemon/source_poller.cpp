@@ -169,6 +169,7 @@ FetchResult SourcePoller::apply(FetchOutcome outcome)
         // Ok with a message: the plugin could not read some accounts this time (the SDK's
         // FetchResult::message); they keep their last values, and the status says why.
         publishAccounts(result.accounts, wallStarted, !result.message.empty());
+        noteLeftOut(outcome.monoStarted);
         status_.state = SourceState::Ok;
         status_.error = result.message;
         status_.lastSuccess = wallStarted;
@@ -274,23 +275,55 @@ SourcePoller::consentRenewed(std::optional<std::chrono::system_clock::time_point
 void SourcePoller::publishAvailability()
 {
     const bool online = !needsPerson(status_.state) && lastSuccessMono_.has_value();
-    for (const auto& key : accountKeys_)
+    const auto now = clock_.monotonicNow();
+    for (const auto& key : accountKeys_) {
         publisher_.set(publisher_.topics().accountValue(plan_.id, key, Value::Availability),
-                       online ? "online" : "offline");
+                       online && accountFresh(key, now) ? "online" : "offline");
+        publisher_.set(publisher_.topics().accountValue(plan_.id, key, Value::Problem),
+                       leftOut_.count(key) ? "ON" : "OFF");
+    }
+}
+
+bool SourcePoller::accountFresh(const std::string& key,
+                                std::chrono::steady_clock::time_point now) const
+{
+    const auto seen = leftOut_.find(key);
+    return seen == leftOut_.end() || now < seen->second + plan_.maxAge;
+}
+
+// After publishAccounts(): the accounts kept from before are the ones this result left out.
+void SourcePoller::noteLeftOut(std::chrono::steady_clock::time_point fetchStarted)
+{
+    std::map<std::string, std::chrono::steady_clock::time_point> leftOut;
+    for (const auto& key : keptKeys_) {
+        const auto before = leftOut_.find(key);
+        leftOut[key] =
+            before != leftOut_.end() ? before->second : lastSuccessMono_.value_or(fetchStarted);
+    }
+    leftOut_ = std::move(leftOut);
 }
 
 std::optional<std::chrono::steady_clock::time_point> SourcePoller::freshnessDeadline() const
 {
     if (!lastSuccessMono_ || needsPerson(status_.state))
         return std::nullopt;
-    return *lastSuccessMono_ + plan_.maxAge;
+    auto deadline = *lastSuccessMono_ + plan_.maxAge;
+    const auto now = clock_.monotonicNow();
+    for (const auto& [key, seen] : leftOut_)
+        if (seen + plan_.maxAge > now)
+            deadline = std::min(deadline, seen + plan_.maxAge);
+    return deadline;
 }
 
 void SourcePoller::checkFreshness()
 {
-    const auto deadline = freshnessDeadline();
-    if (!deadline || clock_.monotonicNow() < *deadline)
+    if (!lastSuccessMono_ || needsPerson(status_.state))
         return;
+    if (clock_.monotonicNow() < *lastSuccessMono_ + plan_.maxAge) {
+        if (!leftOut_.empty())
+            publishAvailability();  // a left-out account's own data may have grown too old
+        return;
+    }
     const SourceState oldState = status_.state;
     const std::string oldError = status_.error;
     status_.state = SourceState::Stale;
@@ -308,9 +341,12 @@ void SourcePoller::logTransition(SourceState oldState, const std::string& oldErr
         return;
     }
     if (status_.state == SourceState::Ok) {
+        // A message with every account read is the bank's warning (SimpleFIN's quota notice).
         if (!status_.error.empty() && status_.error != oldError)
-            log_.warning("some accounts could not be read, their last values are kept: " +
-                         status_.error);
+            log_.warning(leftOut_.empty()
+                             ? "the bank warns: " + status_.error
+                             : "some accounts could not be read, their last values are kept: " +
+                                   status_.error);
         if (oldState != SourceState::Ok && oldState != SourceState::Starting)
             log_.info("recovered after " + std::to_string(failures) + " failed attempt" +
                       (failures == 1 ? "" : "s"));
@@ -415,6 +451,7 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
             return ka;
         return a->fingerprint < b->fingerprint;
     });
+    keptKeys_ = kept;
     std::vector<std::string> used = reservedAccountKeys();
     used.insert(used.end(), kept.begin(), kept.end());
     bool keysChanged = false;
@@ -429,7 +466,8 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
             slot = key;
             keysChanged = true;
         }
-        const auto low = isLowBalance(*a, plan_.lowBalance);
+        const std::optional<std::string> threshold = plan_.lowBalanceFor(a->selector);
+        const auto low = isLowBalance(*a, threshold);
         const std::size_t first = messages.size();
         messages.emplace_back(topics.account(plan_.id, key), accountJson(*a, fetchedAt, low));
         messages.emplace_back(topics.accountValue(plan_.id, key, Value::Balance),
@@ -441,7 +479,7 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
                                   *low ? "ON" : "OFF");
         auto& group = groups[key];
         if (discovery_) {
-            AccountEntity entity{plan_.id, key, plan_.bank, *a, plan_.lowBalance.has_value()};
+            AccountEntity entity{plan_.id, key, plan_.bank, *a, threshold.has_value()};
             entity.hasConsent = consentInfo_ != nullptr;
             std::vector<DiscoveryMessage> built;
             for (const auto& discoveryTopic : discovery_->topics(entity, built))
@@ -451,6 +489,7 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         }
         // published by publishAvailability()
         group.insert(topics.accountValue(plan_.id, key, Value::Availability));
+        group.insert(topics.accountValue(plan_.id, key, Value::Problem));
         for (std::size_t i = first; i < messages.size(); ++i)
             group.insert(messages[i].first);
         accountKeys_.push_back(key);

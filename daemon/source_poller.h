@@ -15,6 +15,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -23,8 +24,23 @@ namespace bank2mqtt {
 /// What the poll loop needs to know about one source beyond the plugin.
 struct SourcePlan {
     std::string id;
-    std::vector<std::string> aliases;  ///< per selector index; empty string = no alias
-    std::optional<std::string> lowBalance;
+    std::vector<std::string> aliases;       ///< per selector index; empty string = no alias
+    std::optional<std::string> lowBalance;  ///< the source's `low_balance`
+    /// Per selector index: `selector@100` overrides lowBalance ("off" = none); nullopt = the
+    /// source's.
+    std::vector<std::optional<std::string>> accountLowBalance;
+
+    /// The low-balance threshold of an account chosen by selector `selector` (-1 = no
+    /// selectors), or nullopt when it has none.
+    std::optional<std::string> lowBalanceFor(int selector) const
+    {
+        if (selector >= 0 && static_cast<std::size_t>(selector) < accountLowBalance.size() &&
+            accountLowBalance[static_cast<std::size_t>(selector)]) {
+            const std::string& own = *accountLowBalance[static_cast<std::size_t>(selector)];
+            return own == "off" ? std::nullopt : std::optional<std::string>(own);
+        }
+        return lowBalance;
+    }
     std::chrono::seconds maxAge{2700};
     std::string bank;  ///< the bank's display name, the HA device's manufacturer
     /// Home Assistant discovery settings; nullopt when `discovery = false`.
@@ -153,6 +169,13 @@ private:
     SourceStatus status_;
     std::optional<std::chrono::steady_clock::time_point> lastSuccessMono_;
     std::vector<std::string> accountKeys_;  // keys of the accounts on the broker now
+    // Accounts the last results left out (a partial result: one connection failed), with when
+    // they were last read: their problem entity is on, and they go unavailable once that is
+    // longer ago than max_age even while the other accounts stay fresh.
+    std::map<std::string, std::chrono::steady_clock::time_point> leftOut_;
+    std::set<std::string> keptKeys_;  // what the last publishAccounts() kept from before
+    void noteLeftOut(std::chrono::steady_clock::time_point fetchStarted);
+    bool accountFresh(const std::string& key, std::chrono::steady_clock::time_point now) const;
     std::map<std::string, std::string> keys_;
     /// Home Assistant's account devices; nullopt when `discovery = false`.
     std::optional<AccountDiscoveryCache> discovery_;

@@ -49,6 +49,9 @@ std::string TopicLayout::accountValue(const std::string& source, const std::stri
     case Value::Availability:
         level = "/availability";
         break;
+    case Value::Problem:
+        level = "/problem";
+        break;
     }
     return account(source, key) + level;
 }

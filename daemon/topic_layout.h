@@ -46,7 +46,7 @@ public:
     std::string account(const std::string& source, const std::string& key) const;
 
     /// The plain-value topics below an account's topic.
-    enum class Value { Balance, Available, LowBalance, Availability };
+    enum class Value { Balance, Available, LowBalance, Availability, Problem };
     std::string accountValue(const std::string& source, const std::string& key, Value v) const;
 
     /// Home Assistant's birth and last will: "online" means it (re)started.

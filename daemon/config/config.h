@@ -42,6 +42,9 @@ struct DaemonSettings {
 struct AccountSelector {
     std::string alias;  ///< [a-z0-9_]{1,32}, or empty when the user gave none
     std::string selector;
+    /// `selector@100`: this account's low-balance threshold instead of the source's
+    /// `low_balance` (decimal text as written); "off" = no threshold for this account.
+    std::optional<std::string> lowBalance;
 };
 
 /// One `[source.<id>]` section: the host's keys validated, the plugin's keys kept as text.
@@ -61,6 +64,10 @@ struct SourceSettings {
     /// `*_url` key of the section names a loopback host (the simulator); the HTTP client also
     /// refuses any other host then.
     bool insecure = false;
+    /// `allow_http = true`: the hosts of the section's url / *_url keys that use http:// to
+    /// another machine (a self-hosted server on the LAN); the HTTP client allows plain http to
+    /// these and to loopback only.
+    std::vector<std::string> plainHttpHosts;
     /// Every other key of the section (lower case) with its trimmed value, for
     /// resolvePluginConfig(). May hold secrets: never log these values.
     std::map<std::string, std::string> pluginKeys;

@@ -6,9 +6,11 @@
 #include "loopback.h"
 #include "reserved_names.h"
 
+#include <Poco/String.h>
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace bank2mqtt::detail {
 
@@ -32,6 +34,58 @@ bool isAliasChar(char c)
 bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+// What is wrong with a low-balance amount, as {problem, fix}, or an empty problem. The amount is
+// [-]digits[.digits] in the account's currency, kept as text so it is compared exactly against
+// minor units later.
+std::pair<std::string, std::string> amountProblem(const std::string& text)
+{
+    const std::size_t start = !text.empty() && text.front() == '-' ? 1 : 0;
+    const std::size_t dot = text.find('.', start);
+    const std::string whole = text.substr(start, dot - start);
+    const std::string fraction = dot == std::string::npos ? "0" : text.substr(dot + 1);
+    if (text.find(',') != std::string::npos)
+        return {"uses a comma", "write . as the decimal separator, e.g. 99.50"};
+    if (!allOf(whole, isDigit) || !allOf(fraction, isDigit))
+        return {"is not a decimal number", "write an amount in the account's currency such as "
+                                           "100 or 99.50, without a currency sign"};
+    if (whole.size() > 15 || fraction.size() > 4)
+        return {"has too many digits",
+                "write at most 15 digits before and 4 after the decimal point"};
+    return {};
+}
+
+void checkAmount(const SectionScope& scope, const IniEntry& entry)
+{
+    requireValue(scope, entry, "100");
+    if (auto [problem, fix] = amountProblem(entry.value); !problem.empty())
+        scope.badValue(entry, problem, fix);
+}
+
+// `selector@100` or `selector@off`: the account's own low-balance threshold. An @ followed by
+// anything else belongs to the selector (an account name may hold one); a typo there then
+// shows as a selector that matches no account.
+void splitThreshold(const SectionScope& scope, const IniEntry& entry, const std::string& itemName,
+                    AccountSelector& account)
+{
+    const std::size_t at = account.selector.rfind('@');
+    if (at == std::string::npos)
+        return;
+    const std::string threshold = trim(account.selector.substr(at + 1));
+    const bool looksLikeAmount =
+        !threshold.empty() && (isDigit(threshold.front()) || threshold.front() == '-');
+    if (threshold != "off" && !looksLikeAmount)
+        return;
+    if (threshold != "off")
+        if (auto [problem, fix] = amountProblem(threshold); !problem.empty())
+            scope.fail(entry, "has a low-balance amount after @ in " + itemName + " that " +
+                                  problem + "; " + fix + ", e.g. Sparekonto@1000");
+    account.selector = trim(account.selector.substr(0, at));
+    if (account.selector.empty())
+        scope.fail(entry, "has no account before @ in " + itemName +
+                              "; write account@amount, e.g. Sparekonto@1000");
+    account.lowBalance = threshold;
 }
 
 // `accounts = a, pocket=b`. Account numbers are identifying, so messages name items by
@@ -71,6 +125,7 @@ std::vector<AccountSelector> parseAccounts(const SectionScope& scope, const IniE
                                account.alias + "); choose another alias, e.g. " + account.alias +
                                "_account");
         }
+        splitThreshold(scope, entry, itemName, account);
         for (std::size_t i = 0; i < accounts.size(); ++i) {
             const std::string earlier = "item " + std::to_string(i + 1);
             if (!account.alias.empty() && accounts[i].alias == account.alias)
@@ -88,37 +143,22 @@ std::vector<AccountSelector> parseAccounts(const SectionScope& scope, const IniE
     return accounts;
 }
 
-// A decimal amount in the account's currency: [-]digits[.digits], kept as text so it is
-// compared exactly against minor units later.
-void checkAmount(const SectionScope& scope, const IniEntry& entry)
+// A plugin key naming where the bank is: "url" or "*_url" by convention.
+bool isUrlKey(const std::string& key)
 {
-    requireValue(scope, entry, "100");
-    const std::string& text = entry.value;
-    const std::size_t start = text.front() == '-' ? 1 : 0;
-    const std::size_t dot = text.find('.', start);
-    const std::string whole = text.substr(start, dot - start);
-    const std::string fraction = dot == std::string::npos ? "0" : text.substr(dot + 1);
-    if (text.find(',') != std::string::npos)
-        scope.badValue(entry, "uses a comma", "write . as the decimal separator, e.g. 99.50");
-    if (!allOf(whole, isDigit) || !allOf(fraction, isDigit))
-        scope.badValue(entry, "is not a decimal number",
-                       "write an amount in the account's currency such as 100 or 99.50, "
-                       "without a currency sign");
-    if (whole.size() > 15 || fraction.size() > 4)
-        scope.badValue(entry, "has too many digits",
-                       "write at most 15 digits before and 4 after the decimal point");
+    return key == "url" || (key.size() > 4 && key.compare(key.size() - 4, 4, "_url") == 0);
 }
 
 // An unverified connection is only harmless when it cannot leave the machine, so insecure needs
 // every bank URL of the section written out and pointing at loopback: a URL left at its
-// default would be the real bank's. The key names are the plugin's; "*_url" is the convention.
+// default would be the real bank's. The key names are the plugin's; see isUrlKey().
 void checkInsecureUrls(const SectionScope& scope, const IniEntry& insecure,
                        const SourceSettings& source)
 {
     const std::string fix = "remove insecure, or point every bank URL at 127.0.0.1";
     bool anyUrl = false;
     for (const auto& [key, value] : source.pluginKeys) {
-        if (key.size() < 4 || key.compare(key.size() - 4, 4, "_url") != 0)
+        if (!isUrlKey(key))
             continue;
         anyUrl = true;
         std::string host;
@@ -141,13 +181,60 @@ void checkInsecureUrls(const SectionScope& scope, const IniEntry& insecure,
                        fix);
 }
 
+// Plain http:// leaves the machine only where the user said so: a self-hosted server on the
+// LAN (Firefly III without TLS). Anything else would send a token in clear over a network.
+void checkPlainHttp(const SectionScope& scope, SourceSettings& source, const IniEntry* allowHttp,
+                    bool allowed, std::vector<std::string>& warnings)
+{
+    std::vector<std::string> hosts;
+    for (const auto& [key, value] : source.pluginKeys) {
+        if (!isUrlKey(key))
+            continue;
+        std::string scheme, host;
+        try {
+            const Poco::URI uri(value);
+            scheme = Poco::toLower(uri.getScheme());
+            host = Poco::toLower(uri.getHost());
+        } catch (const std::exception&) {
+            continue;  // the plugin names what is wrong with its own key
+        }
+        if (scheme != "http" || host.empty() || isLoopbackHost(host))
+            continue;
+        // Only the host is quoted: plugin values are never echoed whole (they may hold secrets).
+        if (!allowed)
+            scope.fail(*scope.find(key),
+                       "uses http:// to " + host +
+                           ", which would send the login and the balances unencrypted "
+                           "over the network; use https://, or, for a server of your own "
+                           "on your local network (Firefly III), add allow_http = true");
+        if (std::find(hosts.begin(), hosts.end(), host) == hosts.end())
+            hosts.push_back(host);
+    }
+    if (allowHttp == nullptr || !allowed)
+        return;
+    if (hosts.empty()) {
+        warnings.push_back(scope.at(*allowHttp) +
+                           " = true has no effect: no url of this section uses http:// to "
+                           "another machine; remove it.");
+        return;
+    }
+    std::string list;
+    for (const auto& host : hosts)
+        list += (list.empty() ? "" : ", ") + host;
+    warnings.push_back(scope.at(*allowHttp) + " = true: requests to " + list +
+                       " go over plain http, so anyone on that network can read the token and "
+                       "the balances. Put the server behind https (a reverse proxy with a "
+                       "certificate) when you can.");
+    source.plainHttpHosts = std::move(hosts);
+}
+
 }  // namespace
 
 const std::vector<std::string>& sourceHostKeys()
 {
-    static const std::vector<std::string> keys = {"plugin",  "interval", "max_age",
-                                                  "timeout", "accounts", "low_balance",
-                                                  "ca_file", "insecure", "consent_warning"};
+    static const std::vector<std::string> keys = {
+        "plugin",      "interval", "max_age",  "timeout",         "accounts",
+        "low_balance", "ca_file",  "insecure", "consent_warning", "allow_http"};
     return keys;
 }
 
@@ -216,6 +303,9 @@ SourceSettings parseSource(const SectionScope& scope, const std::string& id,
                            " = true: the bank's TLS certificate is not verified. This is meant "
                            "for a bank simulator on this machine only; set ca_file instead.");
     }
+    const IniEntry* allowHttp = scope.findSet("allow_http");
+    checkPlainHttp(scope, source, allowHttp, allowHttp != nullptr && boolValue(scope, *allowHttp),
+                   warnings);
     return source;
 }
 

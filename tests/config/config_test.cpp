@@ -193,6 +193,66 @@ TEST_F(ConfigLoad, ReadsAccountAliases)
     EXPECT_EQ(accounts[2].alias, "savings");
 }
 
+TEST_F(ConfigLoad, ReadsAnAccountsOwnThreshold)
+{
+    const Config config = load(minimal + "low_balance = 100\n"
+                                         "accounts = lommepenger=97104133219@100.50, "
+                                         "Sparekonto @ off, Me@Home, x=Felles@-20\n");
+    const auto& accounts = config.sources[0].accounts;
+    ASSERT_EQ(accounts.size(), 4u);
+    EXPECT_EQ(accounts[0].alias, "lommepenger");
+    EXPECT_EQ(accounts[0].selector, "97104133219");
+    EXPECT_EQ(accounts[0].lowBalance, "100.50");
+    EXPECT_EQ(accounts[1].selector, "Sparekonto");
+    EXPECT_EQ(accounts[1].lowBalance, "off");
+    // An @ not followed by an amount or "off" is part of the account's name.
+    EXPECT_EQ(accounts[2].selector, "Me@Home");
+    EXPECT_EQ(accounts[2].lowBalance, std::nullopt);
+    EXPECT_EQ(accounts[3].lowBalance, "-20");
+    EXPECT_EQ(config.sources[0].lowBalance, "100");
+}
+
+TEST_F(ConfigLoad, RefusesAnAccountsBadThreshold)
+{
+    std::string error = errorOf(minimal + "accounts = 97104133219@1.5.0\n");
+    EXPECT_TRUE(has(error, "[source.kid] accounts")) << error;
+    EXPECT_TRUE(has(error, "low-balance amount after @ in item 1")) << error;
+    error = errorOf(minimal + "accounts = a, 97104133219@12x\n");
+    EXPECT_TRUE(has(error, "low-balance amount after @ in item 2")) << error;
+    EXPECT_TRUE(has(error, "is not a decimal number")) << error;
+    EXPECT_FALSE(has(error, "97104133219")) << "a selector is never echoed: " << error;
+    error = errorOf(minimal + "accounts = @100\n");
+    EXPECT_TRUE(has(error, "no account before @ in item 1")) << error;
+    error = errorOf(minimal + "accounts = 97104133219@100, 97104133219@off\n");
+    EXPECT_TRUE(has(error, "same account twice")) << error;
+}
+
+TEST_F(ConfigLoad, AllowsPlainHttpOnlyWhereTheSectionSaysSo)
+{
+    const std::string firefly = "[source.home]\nplugin = firefly\nurl = http://Firefly.lan:8080\n";
+    std::string error = errorOf(firefly);
+    EXPECT_TRUE(has(error, ":3: [source.home] url")) << error;
+    EXPECT_TRUE(has(error, "uses http:// to firefly.lan")) << error;
+    EXPECT_TRUE(has(error, "allow_http = true")) << error;
+
+    const Config config = load(firefly + "allow_http = true\n");
+    ASSERT_EQ(config.sources.size(), 1u);
+    EXPECT_EQ(config.sources[0].plainHttpHosts, std::vector<std::string>{"firefly.lan"});
+    EXPECT_EQ(config.sources[0].pluginKeys.count("allow_http"), 0u);
+    ASSERT_EQ(config.warnings.size(), 1u);
+    EXPECT_TRUE(has(config.warnings[0], ":4: [source.home] allow_http")) << config.warnings[0];
+    EXPECT_TRUE(has(config.warnings[0], "requests to firefly.lan go over plain http"))
+        << config.warnings[0];
+
+    // Loopback needs no permission; https needs none either, so the key then does nothing.
+    EXPECT_EQ(errorOf("[source.home]\nplugin = firefly\nurl = http://127.0.0.1:9\n"), "");
+    const Config useless = load("[source.home]\nplugin = firefly\nurl = https://firefly.lan\n"
+                                "allow_http = true\n");
+    EXPECT_TRUE(useless.sources[0].plainHttpHosts.empty());
+    ASSERT_EQ(useless.warnings.size(), 1u);
+    EXPECT_TRUE(has(useless.warnings[0], "has no effect")) << useless.warnings[0];
+}
+
 TEST_F(ConfigLoad, ReadsScheduleAndThreshold)
 {
     const Config config =

@@ -164,9 +164,19 @@ INSTANTIATE_TEST_SUITE_P(
                                  "a currency is not a 3-letter ISO 4217 code"},
                       BadAccount{"CreditLimitCurrency",
                                  [](Account& a) {
-                                     a.creditLimit = Money{0, ""};
+                                     a.creditLimit = Money{0, "Nok"};
                                  },
                                  "a currency is not a 3-letter ISO 4217 code"},
+                      BadAccount{"MixedCurrencies",
+                                 [](Account& a) {
+                                     a.creditLimit = Money{0, ""};
+                                 },
+                                 "its amounts are not all in the balance's currency"},
+                      BadAccount{"MixedDecimals", [](Account& a) { a.available.decimals = 4; },
+                                 "its amounts are not all in the balance's currency"},
+                      BadAccount{"TooManyDecimals",
+                                 [](Account& a) { a.balance.decimals = a.available.decimals = 19; },
+                                 "an amount has 19 decimals, more than the 18 bank2mqtt can show"},
                       BadAccount{"NameWithNewline", [](Account& a) { a.name = "Lomme\npenger"; },
                                  "its name has control characters or is not UTF-8"},
                       BadAccount{"NameWithInvalidUtf8", [](Account& a) { a.name = "Lomme\xff"; },

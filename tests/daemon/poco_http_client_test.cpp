@@ -178,5 +178,18 @@ TEST_F(PocoHttpClientTest, PlainHttpOnlyToLoopback)
     EXPECT_NE(response.errorText.find("only https://"), std::string::npos) << response.errorText;
 }
 
+TEST_F(PocoHttpClientTest, PlainHttpReachesOnlyTheHostsAllowHttpNamed)
+{
+    PocoHttpClient::Options options;
+    options.plainHttpHosts = {"firefly.lan"};
+    PocoHttpClient client(options);
+    // Another host is refused before any DNS lookup; the named one goes on to the network
+    // (tested through the binary in a network namespace, tests/integration/allow_http_test).
+    const HttpResponse other = get(client, "http://bank.invalid/api");
+    EXPECT_EQ(other.transportError, TransportError::BadUrl);
+    EXPECT_NE(other.errorText.find("the hosts of allow_http"), std::string::npos)
+        << other.errorText;
+}
+
 }  // namespace
 }  // namespace bank2mqtt

@@ -265,6 +265,97 @@ TEST(SourcePoller, LowBalanceTopicOnlyWithAThreshold)
               std::string::npos);
 }
 
+TEST(SourcePoller, AnAccountLeftOutIsMarkedAndGoesUnavailableAfterItsOwnMaxAge)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok(
+        {account("Lommepenger", 43725, "aa", 0), account("Sparekonto", 1250000, "bb", 1)}));
+    FetchResult partial = FetchResult::ok({account("Lommepenger", 9900, "aa", 0)});
+    partial.message = "Sparekonto: the bank's connection needs attention";
+    for (int i = 0; i < 3; ++i)
+        rig.source.results.push_back(partial);
+    rig.source.results.push_back(FetchResult::ok(
+        {account("Lommepenger", 9900, "aa", 0), account("Sparekonto", 1250100, "bb", 1)}));
+    auto poller = rig.poller();
+    poller.poll();
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/problem"], "OFF");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/problem"], "OFF");
+
+    rig.clock.advance(20min);
+    poller.poll();
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/problem"], "ON");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/problem"], "OFF");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/availability"], "online");
+    // Its data was read 20 minutes ago: it goes unavailable 45 minutes after that, not 45
+    // minutes after the last (partial) success.
+    ASSERT_TRUE(poller.freshnessDeadline());
+    EXPECT_EQ(*poller.freshnessDeadline(), rig.clock.monotonicNow() + 25min);
+
+    rig.clock.advance(20min);
+    poller.poll();
+    poller.checkFreshness();
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/availability"], "online");
+    rig.clock.advance(6min);
+    poller.checkFreshness();
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/availability"], "offline");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "online");
+    EXPECT_EQ(poller.status().state, SourceState::Ok);
+
+    poller.poll();  // still left out: stays offline
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/availability"], "offline");
+    poller.poll();  // read again
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/availability"], "online");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/problem"], "OFF");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "12501.00");
+}
+
+TEST(SourcePoller, AnAccountsOwnThresholdReplacesTheSources)
+{
+    Rig rig;
+    rig.plan.lowBalance = "100";
+    rig.plan.accountLowBalance = {std::nullopt, std::string("off"), std::string("20000")};
+    rig.source.results.push_back(FetchResult::ok({account("Lommepenger", 9999, "aa", 0),
+                                                  account("Brukskonto", 5000, "bb", 1),
+                                                  account("Sparekonto", 1250000, "cc", 2)}));
+    auto poller = rig.poller();
+
+    poller.poll();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/low_balance"], "ON");
+    EXPECT_EQ(rig.mqtt.retained.count("bank2mqtt/kid/brukskonto/low_balance"), 0u);
+    EXPECT_NE(rig.mqtt.retained["bank2mqtt/kid/brukskonto"].find("\"low_balance\":null"),
+              std::string::npos);
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/low_balance"], "ON");
+}
+
+TEST(SourcePoller, EachAccountIsPublishedInItsOwnCurrencyAndDecimals)
+{
+    Rig rig;
+    rig.plan.lowBalance = "100";
+    Account yen = account("Yen", 150000, "aa");
+    yen.balance = yen.available = {150000, "JPY"};
+    yen.creditLimit.reset();
+    Account firefly = account("Crypto", 12345678, "bb");
+    firefly.balance = firefly.available = {12345678, "EUR", 4};
+    firefly.creditLimit.reset();
+    Account points = account("Miles", 5005, "cc");
+    points.balance = points.available = {5005, "", 1};
+    points.creditLimit.reset();
+    rig.source.results.push_back(FetchResult::ok({yen, firefly, points}));
+    auto poller = rig.poller();
+
+    poller.poll();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/yen/balance"], "150000");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/crypto/balance"], "1234.5678");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/miles/available"], "500.5");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/miles/low_balance"], "OFF");
+    const std::string json = rig.mqtt.retained["bank2mqtt/kid/miles"];
+    EXPECT_NE(json.find("\"currency\":null"), std::string::npos) << json;
+    EXPECT_NE(rig.mqtt.retained["bank2mqtt/kid/yen"].find("\"currency\":\"JPY\""),
+              std::string::npos);
+}
+
 TEST(Publisher, ReconnectRepublishesEverythingRetainedAfterABrokerRestart)
 {
     Rig rig;

@@ -76,7 +76,7 @@ TEST(Discovery, DeviceModePublishesOneMessagePerDevice)
     const Object::Ptr components = parse(messages[0].payload)->getObject("components");
     EXPECT_EQ(components->getNames(),
               (std::vector<std::string>{"available", "balance", "credit_limit", "fetch_status",
-                                        "last_update", "low_balance", "refresh"}));
+                                        "last_update", "low_balance", "problem", "refresh"}));
 
     const auto bridge = bridgeDiscovery(testSettings(), simulatorSources());
     ASSERT_EQ(bridge.size(), 1u);
@@ -94,11 +94,13 @@ TEST(Discovery, ComponentModePublishesNoDeviceTopics)
         EXPECT_TRUE(payload->has("device")) << m.topic;
     }
     const auto lomme = accountDiscovery(testSettings("component"), simulatorAccounts()[0]);
-    EXPECT_EQ(lomme.size(), 7u);
+    EXPECT_EQ(lomme.size(), 8u);
     EXPECT_EQ(lomme[0].topic, "homeassistant/sensor/bank2mqtt_3f6c1a9e8b7d4c2f/balance/config");
     EXPECT_EQ(lomme[5].topic,
+              "homeassistant/binary_sensor/bank2mqtt_3f6c1a9e8b7d4c2f/problem/config");
+    EXPECT_EQ(lomme[6].topic,
               "homeassistant/binary_sensor/bank2mqtt_3f6c1a9e8b7d4c2f/low_balance/config");
-    EXPECT_EQ(lomme[6].topic, "homeassistant/button/bank2mqtt_3f6c1a9e8b7d4c2f/refresh/config");
+    EXPECT_EQ(lomme[7].topic, "homeassistant/button/bank2mqtt_3f6c1a9e8b7d4c2f/refresh/config");
 }
 
 TEST(Discovery, PublishingBothModesIsACheckerViolation)
@@ -218,6 +220,47 @@ TEST(Discovery, DisplayPrecisionFollowsTheCurrency)
                                     ->getObject("balance");
     EXPECT_EQ(balance->getValue<int>("suggested_display_precision"), 0);
     EXPECT_EQ(balance->getValue<std::string>("unit_of_measurement"), "JPY");
+}
+
+TEST(Discovery, ABanksOwnDecimalsAndAUnitThatIsNoCurrency)
+{
+    AccountEntity firefly = simulatorAccounts()[0];
+    firefly.account.balance = firefly.account.available = {12345678, "EUR", 4};
+    AccountEntity points = simulatorAccounts()[1];
+    points.account.balance = points.account.available = {5005, "", 1};
+    points.hasLowBalance = true;
+    for (const std::string mode : {"device", "component"})
+        EXPECT_THAT(checkDiscovery(asPairs(allDiscovery(testSettings(mode), {firefly, points}))),
+                    IsEmpty())
+            << mode;
+
+    const Object::Ptr own = parse(accountDiscovery(testSettings(), firefly)[0].payload)
+                                ->getObject("components")
+                                ->getObject("available");
+    EXPECT_EQ(own->getValue<int>("suggested_display_precision"), 4);
+    EXPECT_EQ(own->getValue<std::string>("unit_of_measurement"), "EUR");
+    EXPECT_EQ(own->getValue<std::string>("device_class"), "monetary");
+    const Object::Ptr custom = parse(accountDiscovery(testSettings(), points)[0].payload)
+                                   ->getObject("components")
+                                   ->getObject("balance");
+    EXPECT_EQ(custom->getValue<int>("suggested_display_precision"), 1);
+    EXPECT_FALSE(custom->has("unit_of_measurement"));
+    EXPECT_FALSE(custom->has("device_class"));
+    EXPECT_EQ(custom->getValue<std::string>("state_class"), "total");
+}
+
+TEST(Discovery, EveryAccountHasAProblemEntityThatFollowsTheBridgeOnly)
+{
+    const Object::Ptr components =
+        parse(accountDiscovery(testSettings(), simulatorAccounts()[0])[0].payload)
+            ->getObject("components");
+    const Object::Ptr problem = components->getObject("problem");
+    ASSERT_TRUE(problem);
+    EXPECT_EQ(problem->getValue<std::string>("platform"), "binary_sensor");
+    EXPECT_EQ(problem->getValue<std::string>("device_class"), "problem");
+    EXPECT_EQ(problem->getValue<std::string>("entity_category"), "diagnostic");
+    EXPECT_EQ(problem->getValue<std::string>("state_topic"), "bank2mqtt/kid/lommepenger/problem");
+    EXPECT_THAT(availabilityTopics(problem), ElementsAre("bank2mqtt/status"));
 }
 
 TEST(Discovery, NamesWithNordicLettersAndQuotesGiveValidIds)

@@ -25,7 +25,7 @@ const std::vector<DemoAccount> kDemoAccounts = {{"Lommepenger", "lommepenger"},
                                                 {"Kredittkort", "kredittkort"}};
 const std::set<std::string> kAccountObjects = {"balance",     "available",    "credit_limit",
                                                "last_update", "fetch_status", "low_balance",
-                                               "refresh"};
+                                               "problem",     "refresh"};
 const std::set<std::string> kBridgeObjects = {"connectivity", "refresh", "version",
                                               "source_kid_status"};
 

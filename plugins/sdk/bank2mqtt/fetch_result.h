@@ -69,7 +69,9 @@ struct FetchResult {
     /// secret, a token, a customer id, a full account number or a raw response body.
     /// With Ok it is normally empty; when set, some selected accounts could not be read this
     /// time and are missing from `accounts` (it names them and why): the host keeps their last
-    /// published values instead of removing them, and shows the sentence on the status topic.
+    /// published values instead of removing them, marks them with a problem entity, and shows
+    /// the sentence on the status topic. With every selected account present, it is a warning
+    /// from the bank (a quota nearly used up), shown on the status topic and logged once.
     std::string message;
 
     static FetchResult ok(std::vector<Account> accounts)
