@@ -66,9 +66,9 @@ std::string originOf(const std::string& location, const std::string& baseUrl)
         if (uri.getHost().empty())
             return {};
         std::string origin = uri.getScheme() + "://" + uri.getHost();
-        if (!uri.getPort() || uri.getPort() == uri.getWellKnownPort())
-            return sanitizeBankMessage(origin, 80);
-        return sanitizeBankMessage(origin + ":" + std::to_string(uri.getPort()), 80);
+        if (uri.getSpecifiedPort() != 0)
+            origin += ":" + std::to_string(uri.getSpecifiedPort());
+        return sanitizeBankMessage(origin, 80);
     } catch (const std::exception&) {
         return {};
     }
@@ -96,9 +96,19 @@ FetchResult classifyRedirect(const HttpResponse& r, const ReplyContext& c)
                        "); set url to the address Firefly III answers at itself");
 }
 
+// httpStatusText, with the reason phrases of the two statuses its table lacks.
+std::string statusText(const HttpResponse& r)
+{
+    if (r.reason.empty() && r.status == 406)
+        return "406 Not Acceptable";
+    if (r.reason.empty() && r.status == 422)
+        return "422 Unprocessable Entity";
+    return httpStatusText(r.status, r.reason);
+}
+
 FetchResult classifyStatus(const HttpResponse& r, const ReplyContext& c, bool& notFound)
 {
-    const std::string status = httpStatusText(r.status, r.reason);
+    const std::string status = statusText(r);
     if (r.status == 401)
         return failure(FetchStatus::AuthRequired,
                        "Firefly III rejected the personal access token (token_file, " + status +

@@ -5,6 +5,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/NumberParser.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <pthread.h>

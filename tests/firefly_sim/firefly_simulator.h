@@ -17,6 +17,7 @@
 #include <Poco/ThreadPool.h>
 
 #include <memory>
+#include <vector>
 
 namespace bank2mqtt::ffsim {
 

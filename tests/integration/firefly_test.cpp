@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The Firefly III plugin through the real binary and broker: each account in its own currency in
 // Home Assistant, paging, one request per poll, the error sentences, plain HTTP, --list-accounts.
+#include "fault_support.h"
 #include "firefly_fixture.h"
 #include "ha_discovery_checker.h"
 
