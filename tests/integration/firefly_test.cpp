@@ -65,7 +65,8 @@ TEST_F(Firefly, EachAccountHasItsOwnCurrencyAndPrecisionInHomeAssistant)
     std::vector<std::pair<std::string, std::string>> messages(discovery.begin(), discovery.end());
     for (const Violation& v : checkDiscovery(messages))
         ADD_FAILURE() << v;
-    // Each account's device: its balance and available sensors carry that account's unit.
+    // Each account's device: its balance, available and credit-limit sensors carry that
+    // account's unit and precision, and no other unit appears.
     const std::map<std::string, std::pair<std::string, int>> expected = {
         {"itest/kid/lommepenger/", {"NOK", 2}},
         {"itest/kid/girokonto/", {"EUR", 2}},
@@ -77,12 +78,12 @@ TEST_F(Firefly, EachAccountHasItsOwnCurrencyAndPrecisionInHomeAssistant)
             if (p.find("\"state_topic\":\"" + topicPrefix + "balance\"") != std::string::npos)
                 payload = &p;
         ASSERT_NE(payload, nullptr) << topicPrefix << " has no discovery payload\n" << ha.dump();
-        EXPECT_EQ(count(*payload, "\"unit_of_measurement\":\"" + unit.first + "\""), 2u)
+        EXPECT_EQ(count(*payload, "\"unit_of_measurement\":\"" + unit.first + "\""), 3u)
             << *payload;
         EXPECT_EQ(count(*payload, "\"suggested_display_precision\":" + std::to_string(unit.second)),
-                  2u)
+                  3u)
             << *payload;
-        EXPECT_EQ(count(*payload, "\"unit_of_measurement\""), 2u) << *payload;
+        EXPECT_EQ(count(*payload, "\"unit_of_measurement\""), 3u) << *payload;
     }
 
     // Everything fits one page: each poll is exactly one request.
