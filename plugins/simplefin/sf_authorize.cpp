@@ -12,9 +12,10 @@ AuthStep SimpleFinSource::start() noexcept
     if (!configured_)
         return AuthStep::failed("the source is not configured");
     asking_ = true;
-    return AuthStep::ask("Paste the SimpleFIN setup token (create one for a new app at the SimpleFIN "
-                         "Bridge); an Access URL works too",
-                         {}, {}, true);
+    return AuthStep::ask(
+        "Paste the SimpleFIN setup token (create one for a new app at the SimpleFIN "
+        "Bridge); an Access URL works too",
+        {}, {}, true);
 }
 
 // A reply with "://" is an Access URL pasted instead of a token (HA core's integration takes
