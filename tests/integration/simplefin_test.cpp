@@ -408,6 +408,33 @@ TEST_F(SimpleFin, AQuotaWarningReachesTheStatusTopic)
     EXPECT_EQ(terminate(daemon), 0);
 }
 
+// A Bridge answering the v1 shape (errors strings and org): the accounts publish, and its error
+// strings, which name no connection a program may rely on, are shown on the status topic.
+TEST_F(SimpleFin, AnOlderBridgesV1ShapePublishesAndShowsItsErrors)
+{
+    writeConfig();
+    ASSERT_EQ(authorize(sf_.newToken()).exitCode, 0);
+    sf_.fault("v1");
+    sf_.addError("con.auth", "sign in again", sfsim::kMaple);
+    MqttProbe& live = probe();
+    ChildProcess& daemon = startDaemon();
+    EXPECT_TRUE(live.waitForPayload(topic::balance("savings"), "1200.50", kPollTimeout))
+        << daemon.transcript();
+    EXPECT_TRUE(live.waitForPayload(topic::balance("checking"), "437.25", kPollTimeout));
+    const auto status = live.waitFor(
+        topic::kSourceStatus,
+        [](const std::string& p) {
+            return statusState(p) == "ok" &&
+                   jsonString(p, "error")
+                           .value_or("")
+                           .find("Connection to Maple Credit Union may need attention") !=
+                       std::string::npos;
+        },
+        kPollTimeout);
+    ASSERT_TRUE(status) << daemon.transcript();
+    EXPECT_EQ(terminate(daemon), 0);
+}
+
 // No Access URL credential, setup token or claim token in any log line, MQTT message or file
 // but the plugin's own 0600 state.
 TEST_F(SimpleFin, SecretsSweep)
