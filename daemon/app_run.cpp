@@ -292,6 +292,8 @@ std::vector<std::unique_ptr<SourcePoller>> App::makePollers(Publisher& publisher
             std::make_unique<SourcePoller>(std::move(plan), *installationKey_, s->source(), *clock_,
                                            s->log(), s->hostState(), publisher, *published_);
         poller->setCallBudget(budgets_->find(id));
+        SourceHost* host = s.get();
+        poller->countRequestsWith([host] { return host->requestsStarted(); });
         scheduler.add(id, interval,
                       budgets_->firstDue(id, clock_->monotonicNow(), poller->status().lastSuccess));
         pollers.push_back(std::move(poller));

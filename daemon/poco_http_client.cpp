@@ -265,6 +265,7 @@ HttpResponse PocoHttpClient::send(const HttpRequest& request) noexcept
                                     ? "only https:// is allowed (http:// only to loopback)"
                                     : "only https:// is allowed (http:// only to loopback and "
                                       "the hosts of allow_http)");
+    ++requestsStarted_;
 
     // One deadline for the whole request, on the monotonic clock: connect, TLS handshake, the
     // request, and the entire reply, headers and body, whatever the bank's pace.

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -53,6 +54,10 @@ public:
     /// Makes the request in flight (if any) fail at once, and every later one too. Thread-safe.
     void abort() noexcept;
 
+    /// Requests that got past the URL checks and set out for the bank, since construction.
+    /// Thread-safe.
+    std::uint64_t requestsStarted() const noexcept { return requestsStarted_; }
+
 private:
     struct Origin {
         std::string scheme, host;
@@ -80,6 +85,7 @@ private:
     std::mutex inflightMutex_;
     int inflightFd_ = -1;
     std::atomic<bool> aborted_{false};
+    std::atomic<std::uint64_t> requestsStarted_{0};
 };
 
 }  // namespace bank2mqtt

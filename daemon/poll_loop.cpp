@@ -44,9 +44,10 @@ FetchResult PollLoop::finish(SourcePoller& source, FetchOutcome outcome, bool sc
 {
     const auto started = outcome.monoStarted;
     // No request could reach the bank: the plugin said, before the fetch, that there was no
-    // consent or that it had ended (ConsentInfo). Such a fetch spends no call of the budget, so
-    // restarts before the first --authorize or a refresh of an ended consent cost nothing.
-    if (budgets_ && outcome.withoutConsent)
+    // consent or that it had ended (ConsentInfo), or the fetch sent none (a SimpleFIN source
+    // before its --authorize). Such a fetch spends no call of the budget, so restarts before
+    // the first --authorize or a refresh of an ended consent cost nothing.
+    if (budgets_ && (outcome.withoutConsent || outcome.madeNoRequest))
         budgets_->refund(source.id(), started);
     FetchResult result = source.apply(std::move(outcome));
     if (!scheduled) {

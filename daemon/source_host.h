@@ -43,6 +43,8 @@ public:
     StateStore& hostState() { return hostState_; }
     /// Interrupts a fetch in progress (shutdown); thread-safe.
     void abort() { http_.abort(); }
+    /// Requests the plugin has sent towards the bank so far; thread-safe.
+    std::uint64_t requestsStarted() const { return http_.requestsStarted(); }
 
 private:
     SourceSettings settings_;

@@ -120,7 +120,9 @@ FetchOutcome SourcePoller::fetch()
         }
     }
     log_.debug("fetch started");
+    const std::uint64_t requestsBefore = requestCounter_ ? requestCounter_() : 0;
     outcome.result = source_.fetch();
+    outcome.madeNoRequest = requestCounter_ && requestCounter_() == requestsBefore;
     if (consentInfo_ != nullptr)
         outcome.consentEnd = consentInfo_->consentEnd();  // the fetch may have learnt a new one
     return outcome;

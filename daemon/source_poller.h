@@ -13,6 +13,8 @@
 #include "publisher.h"
 #include "retained_set.h"
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -60,6 +62,9 @@ struct FetchOutcome {
     /// Before the fetch, ConsentInfo said there was no consent or that it had ended: the
     /// plugin could make no request (the call budget takes the call back).
     bool withoutConsent = false;
+    /// The fetch sent no request towards the bank (a plugin not authorized yet, a selector
+    /// error found before any request): the call budget takes the call back.
+    bool madeNoRequest = false;
 };
 
 /// Not thread-safe: the poll loop calls it from one thread, except fetch(), which only calls
@@ -98,6 +103,12 @@ public:
     /// With one, every status carries its calls_* fields, and balances restored fresh (younger
     /// than max_age) make the source "ok" at start-up: its first poll may be hours away.
     void setCallBudget(const CallBudget* budget) { budget_ = budget; }
+    /// How many requests the source's HTTP client has sent so far: a fetch that sent none
+    /// is marked FetchOutcome::madeNoRequest. Without it, every fetch counts as a call.
+    void countRequestsWith(std::function<std::uint64_t()> counter)
+    {
+        requestCounter_ = std::move(counter);
+    }
     /// With a call budget: when its count changes without a poll (a spent call frees up);
     /// nullopt without a budget or with nothing spent.
     std::optional<std::chrono::steady_clock::time_point> callsChangeAt() const;
@@ -173,6 +184,7 @@ private:
     // they were last read: their problem entity is on, and they go unavailable once that is
     // longer ago than max_age even while the other accounts stay fresh.
     std::map<std::string, std::chrono::steady_clock::time_point> leftOut_;
+    std::function<std::uint64_t()> requestCounter_;
     std::set<std::string> keptKeys_;  // what the last publishAccounts() kept from before
     void noteLeftOut(std::chrono::steady_clock::time_point fetchStarted);
     bool accountFresh(const std::string& key, std::chrono::steady_clock::time_point now) const;

@@ -178,23 +178,6 @@ TEST_F(Firefly, AProxyDroppingTheHeadersIsNamedAndTheBalanceIsKept)
     EXPECT_EQ(balance->payload, "437.25");
 }
 
-TEST_F(Firefly, PlainHttpWithAllowHttp)
-{
-    FfConfigOptions options;
-    options.url = ff_.httpUrl();
-    options.extraSourceLines = "allow_http = true\n";
-    writeConfig(options);
-    ChildProcess& check = startDaemon({"--check-config"});
-    check.waitExit(kOnceRunTimeout);
-    if (check.text(Stream::Err).find("allow_http") != std::string::npos && check.exitStatus() != 0)
-        GTEST_SKIP() << "this host does not know allow_http yet: " << check.text(Stream::Err);
-    ChildProcess& once = startDaemon({"--once"});
-    ASSERT_EQ(once.waitExit(kOnceRunTimeout), 0) << once.transcript();
-    auto counters = ff_.counters();
-    EXPECT_EQ(counters["http"], 1);
-    EXPECT_EQ(counters["https"], 0);
-}
-
 class FireflyPaging : public FireflyTest {
 protected:
     // 8 fixed accounts (two of other types, mixed in) and 1100 more: 3 pages of 500.
