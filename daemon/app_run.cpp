@@ -178,16 +178,21 @@ int App::listAccounts()
                 continue;
             }
             budgets_->spend(id, now);
-            if (counted)
-                std::cout << "This call spends 1 of the " << callsADay(budget->limit())
-                          << " the bank allows this source; " << budget->remaining(now)
-                          << " left now, and the daemon counts this one too.\n";
-            else
-                std::cout << "This call spends 1 of the " << callsADay(budget->limit())
-                          << " the bank allows this source; state_dir is not this user's, so "
-                             "the daemon will not know of it.\n";
         }
+        const std::uint64_t requestsBefore = s->requestsStarted();
+        const auto started = clock_->monotonicNow();
         FetchResult result = s->source().listAccounts();
+        // A listing that sent no request (a SimpleFIN source before --authorize) costs nothing.
+        if (budget && s->requestsStarted() == requestsBefore)
+            budgets_->refund(id, started);
+        else if (budget && counted)
+            std::cout << "This call spent 1 of the " << callsADay(budget->limit())
+                      << " the bank allows this source; " << budget->remaining(started)
+                      << " left now, and the daemon counts this one too.\n";
+        else if (budget)
+            std::cout << "This call spent 1 of the " << callsADay(budget->limit())
+                      << " the bank allows this source; state_dir is not this user's, so "
+                         "the daemon will not know of it.\n";
         budgets_->noteResult(id, result, clock_->monotonicNow());
         if (result.status != FetchStatus::Ok) {
             s->log().error(result.message);

@@ -155,7 +155,9 @@ std::string CheckedSource::problemWith(const Account& account) const
             continue;
         if (!money->currency.empty() && !isIsoCurrency(money->currency))
             return "a currency is not a 3-letter ISO 4217 code";
-        if (money->decimals < -1 || money->decimals > kMaxDecimals)
+        if (money->decimals < -1)
+            return "an amount has a negative number of decimals";
+        if (money->decimals > kMaxDecimals)
             return "an amount has " + std::to_string(money->decimals) +
                    " decimals, more than the 18 bank2mqtt can show";
         // The entities of an account share one unit and one precision.

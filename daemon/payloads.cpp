@@ -181,10 +181,21 @@ std::optional<bool> isLowBalance(const Account& account,
 {
     if (!threshold)
         return std::nullopt;
-    const auto limit = parseDecimalToMinor(*threshold, moneyDecimals(account.balance));
+    // Compared at the finer of the two scales: 99.50 against a JPY balance of 99 (no decimals)
+    // is 9950 against 9900, exactly.
+    const int decimals = moneyDecimals(account.balance);
+    const std::size_t dot = threshold->find('.');
+    const int fraction =
+        dot == std::string::npos ? 0 : static_cast<int>(threshold->size() - dot - 1);
+    const int scale = std::max(decimals, fraction);
+    const auto limit = parseDecimalToMinor(*threshold, scale);
     if (!limit)
         return std::nullopt;
-    return account.balance.minor < *limit;
+    std::int64_t balance = account.balance.minor;
+    for (int i = decimals; i < scale; ++i)
+        if (__builtin_mul_overflow(balance, 10, &balance))
+            return account.balance.minor < 0;  // far beyond any threshold of 15 digits
+    return balance < *limit;
 }
 
 std::string accountJson(const Account& a, std::chrono::system_clock::time_point updated,

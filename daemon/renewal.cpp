@@ -66,8 +66,9 @@ Renewal::Renewal(std::string sourceId, Authorization& auth, ConsentInfo* consent
     : sourceId_(std::move(sourceId)), auth_(auth), consent_(consent), scrubber_(scrubber),
       log_(log), clock_(clock), updated_(clock.wallNow())
 {
-    message_ = "No renewal in progress; press \"" + sourceId_ +
-               " renew consent\" to renew the bank consent";
+    // Consent or setup token: the button starts whatever the plugin's authorization asks for.
+    message_ = "No renewal in progress; press \"" + sourceId_ + " renew consent\" to " +
+               (consent != nullptr ? "renew the bank consent" : "connect the bank again");
 }
 
 void Renewal::attach(Post post, std::function<void()> wake)

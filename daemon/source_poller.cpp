@@ -18,6 +18,8 @@ namespace {
 const char* kKeysState = "account_keys";
 /// Seconds since the epoch of the last successful poll, so that max_age survives a restart.
 const char* kLastSuccessState = "last_success";
+// Accounts the last results left out: "key:epoch seconds of their last read,key:...".
+const char* kLeftOutState = "left_out";
 
 using Value = TopicLayout::Value;
 
@@ -79,6 +81,26 @@ void SourcePoller::restoreLastSuccess()
     lastSuccessMono_ =
         clock_.monotonicNow() - std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                     wallNow - *status_.lastSuccess);
+    // Accounts left out before the restart keep their own age; one whose age cannot be read
+    // is as old as max_age (unavailable until it is read again).
+    const auto leftOut = hostState_.get(kLeftOutState);
+    std::size_t start = 0;
+    while (leftOut && start < leftOut->size()) {
+        const std::size_t comma = std::min(leftOut->find(',', start), leftOut->size());
+        const std::string item = leftOut->substr(start, comma - start);
+        start = comma + 1;
+        const std::size_t colon = item.find(':');
+        if (colon == std::string::npos || !isValidAccountKey(item.substr(0, colon)))
+            continue;
+        Poco::Int64 read = 0;
+        auto seen = clock_.monotonicNow() - plan_.maxAge;
+        if (Poco::NumberParser::tryParse64(item.substr(colon + 1), read) && read > 0 &&
+            std::chrono::seconds(read) <= wallNow.time_since_epoch())
+            seen = clock_.monotonicNow() -
+                   std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                       wallNow - std::chrono::system_clock::time_point(std::chrono::seconds(read)));
+        leftOut_[item.substr(0, colon)] = seen;
+    }
 }
 
 void SourcePoller::publishRestored()
@@ -93,11 +115,9 @@ void SourcePoller::publishRestored()
         // would be hours of a state Home Assistant does not list.
         status_.state = SourceState::Ok;
     }
-    // Data of unknown age (no last success kept) is not shown as current either.
-    const bool online = lastSuccessMono_ && !needsPerson(status_.state);
-    for (const auto& key : accountKeys_)
-        publisher_.set(publisher_.topics().accountValue(plan_.id, key, Value::Availability),
-                       online ? "online" : "offline");
+    // Data of unknown age (no last success kept) is not shown as current either, nor an
+    // account the last results left out whose own data is older than max_age.
+    publishAvailability();
     if (renewable_)
         registry_.add(plan_.id, "", publisher_.topics().sourceConsent(plan_.id));
 }
@@ -298,11 +318,32 @@ void SourcePoller::noteLeftOut(std::chrono::steady_clock::time_point fetchStarte
 {
     std::map<std::string, std::chrono::steady_clock::time_point> leftOut;
     for (const auto& key : keptKeys_) {
+        // Read last by the previous success; with none known its age is unknown: as old as
+        // max_age, so it is not shown as current.
         const auto before = leftOut_.find(key);
-        leftOut[key] =
-            before != leftOut_.end() ? before->second : lastSuccessMono_.value_or(fetchStarted);
+        leftOut[key] = before != leftOut_.end()
+                           ? before->second
+                           : lastSuccessMono_.value_or(fetchStarted - plan_.maxAge);
     }
+    if (leftOut == leftOut_)
+        return;
     leftOut_ = std::move(leftOut);
+    // Kept as wall time, so a restart does not make a left-out account look fresh again.
+    const auto monoNow = clock_.monotonicNow();
+    const auto wallNow = clock_.wallNow();
+    std::string saved;
+    for (const auto& [key, seen] : leftOut_) {
+        const auto wall = wallNow - std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                                        monoNow - seen);
+        saved +=
+            (saved.empty() ? "" : ",") + key + ':' +
+            std::to_string(
+                std::chrono::duration_cast<std::chrono::seconds>(wall.time_since_epoch()).count());
+    }
+    if (saved.empty())
+        hostState_.erase(kLeftOutState);
+    else
+        hostState_.put(kLeftOutState, saved);
 }
 
 std::optional<std::chrono::steady_clock::time_point> SourcePoller::freshnessDeadline() const

@@ -64,15 +64,17 @@ void checkAmount(const SectionScope& scope, const IniEntry& entry)
 }
 
 // `selector@100` or `selector@off`: the account's own low-balance threshold. An @ followed by
-// anything else belongs to the selector (an account name may hold one); a typo there then
-// shows as a selector that matches no account.
+// a digit, a minus or "off" starts one (and must be a valid amount); an @ followed by anything
+// else belongs to the selector (an account name may hold one).
 void splitThreshold(const SectionScope& scope, const IniEntry& entry, const std::string& itemName,
                     AccountSelector& account)
 {
     const std::size_t at = account.selector.rfind('@');
     if (at == std::string::npos)
         return;
-    const std::string threshold = trim(account.selector.substr(at + 1));
+    std::string threshold = trim(account.selector.substr(at + 1));
+    if (Poco::icompare(threshold, "off") == 0)
+        threshold = "off";
     const bool looksLikeAmount =
         !threshold.empty() && (isDigit(threshold.front()) || threshold.front() == '-');
     if (threshold != "off" && !looksLikeAmount)

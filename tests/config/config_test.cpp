@@ -197,7 +197,7 @@ TEST_F(ConfigLoad, ReadsAnAccountsOwnThreshold)
 {
     const Config config = load(minimal + "low_balance = 100\n"
                                          "accounts = lommepenger=97104133219@100.50, "
-                                         "Sparekonto @ off, Me@Home, x=Felles@-20\n");
+                                         "Sparekonto @ Off, Me@Home, x=Felles@-20\n");
     const auto& accounts = config.sources[0].accounts;
     ASSERT_EQ(accounts.size(), 4u);
     EXPECT_EQ(accounts[0].alias, "lommepenger");

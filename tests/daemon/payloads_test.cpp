@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 using namespace bank2mqtt;
 
 TEST(Slugify, TransliteratesNordicLettersAndCollapsesSeparators)
@@ -98,6 +100,23 @@ TEST(LowBalance, ComparesInMinorUnitsOfTheAccountCurrency)
     EXPECT_EQ(isLowBalance(a, std::string("100")), false);
     EXPECT_EQ(isLowBalance(a, std::string("100.01")), true);
     EXPECT_EQ(isLowBalance(a, std::nullopt), std::nullopt);
+}
+
+TEST(LowBalance, AThresholdFinerThanTheAccountIsComparedExactly)
+{
+    Account yen;
+    yen.balance = {99, "JPY"};
+    EXPECT_EQ(isLowBalance(yen, std::string("99.50")), true);
+    EXPECT_EQ(isLowBalance(yen, std::string("99.00")), false);
+    EXPECT_EQ(isLowBalance(yen, std::string("-0.5")), false);
+    Account miles;
+    miles.balance = {12500, "", 0};
+    EXPECT_EQ(isLowBalance(miles, std::string("12500.0001")), true);
+    Account huge;
+    huge.balance = {INT64_MAX / 10, "JPY"};
+    EXPECT_EQ(isLowBalance(huge, std::string("100.0001")), false);
+    huge.balance.minor = -huge.balance.minor;
+    EXPECT_EQ(isLowBalance(huge, std::string("-100.0001")), true);
 }
 
 TEST(AccountTable, ListsMaskedNumbersWithAlignedColumns)

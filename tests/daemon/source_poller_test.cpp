@@ -309,6 +309,30 @@ TEST(SourcePoller, AnAccountLeftOutIsMarkedAndGoesUnavailableAfterItsOwnMaxAge)
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/balance"], "12501.00");
 }
 
+TEST(SourcePoller, ALeftOutAccountKeepsItsOwnAgeAcrossARestart)
+{
+    Rig rig;
+    rig.source.results.push_back(FetchResult::ok(
+        {account("Lommepenger", 43725, "aa", 0), account("Sparekonto", 1250000, "bb", 1)}));
+    FetchResult partial = FetchResult::ok({account("Lommepenger", 9900, "aa", 0)});
+    partial.message = "Sparekonto: the bank's connection needs attention";
+    rig.source.results.push_back(partial);
+    {
+        auto first = rig.poller();
+        first.poll();
+        rig.clock.advance(30min);
+        first.poll();  // Sparekonto was last read 30 minutes ago
+    }
+    rig.clock.advance(20min);  // restart: the source's last success is 20 minutes old
+
+    auto second = rig.poller();
+    second.publishRestored();
+
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/availability"], "online");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/availability"], "offline");
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/sparekonto/problem"], "ON");
+}
+
 TEST(SourcePoller, AnAccountsOwnThresholdReplacesTheSources)
 {
     Rig rig;

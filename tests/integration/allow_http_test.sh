@@ -8,12 +8,14 @@
 set -euo pipefail
 bank2mqtt=$1 sim=$2 plugin_dir=$3 cert_dir=$4
 
+# A user namespace as well (-r), so that no root is needed: inside, this user may configure
+# the namespace's own loopback interface. Skipped only where the kernel allows neither.
 if [ "${BANK2MQTT_IN_NETNS:-}" != 1 ]; then
-    if ! unshare -n true 2>/dev/null; then
-        echo "SKIP: this machine does not allow a network namespace (unshare -n needs root)"
+    if ! unshare -rn true 2>/dev/null; then
+        echo "SKIP: this kernel allows no user and network namespace (unshare -rn)"
         exit 77
     fi
-    BANK2MQTT_IN_NETNS=1 exec unshare -n "$0" "$@"
+    BANK2MQTT_IN_NETNS=1 exec unshare -rn "$0" "$@"
 fi
 
 host=192.0.2.10
@@ -32,14 +34,16 @@ fail() {
     exit 1
 }
 
+mkfifo "$work/sim.out"
 "$sim" --cert="$cert_dir/server.pem" --key="$cert_dir/server.key" --bind="$host" \
-    >"$work/sim.out" &
+    >"$work/sim.out" 2>"$work/sim.err" &
 sim_pid=$!
-# The READY line comes once the listeners are bound (bounded: the simulator exits on error).
-timeout 10 bash -c 'until grep -q READY "$0"; do read -t 0.2 -r _ <> <(:) || true; done' \
-    "$work/sim.out" || fail "the simulator did not print READY: $(cat "$work/sim.out")"
-port=$(sed -n 's/.*http=\([0-9]*\).*/\1/p' "$work/sim.out")
-[ -n "$port" ] || fail "no http port in: $(cat "$work/sim.out")"
+# The READY line comes once the listeners are bound; the read ends at it, at the simulator's
+# exit (an error) or after 10 s.
+ready=
+read -t 10 -r ready <"$work/sim.out" || true
+port=$(sed -n 's/.*http=\([0-9]*\).*/\1/p' <<<"$ready")
+[ -n "$port" ] || fail "the simulator did not print READY: $ready $(cat "$work/sim.err")"
 
 # the simulator's token (tests/firefly_sim/ff_sim_bank.h)
 printf '%s\n' 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.ZmlyZWZseS1zaW0tdGVzdC10b2tlbg.c2ltLXNpZ25hdHVyZQ' \

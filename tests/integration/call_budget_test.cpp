@@ -190,7 +190,7 @@ TEST_F(CallBudgetTest, ListAccountsAndOnceSpendFromTheDailyBudget)
     ChildProcess& list = start({"--list-accounts"});
     ASSERT_EQ(list.waitExit(kOnceRunTimeout), 0) << list.transcript();
     EXPECT_GE(countLines(list, ChildProcess::Stream::Out,
-                         "This call spends 1 of the 4 calls a day the bank allows this source; 3 "
+                         "This call spent 1 of the 4 calls a day the bank allows this source; 3 "
                          "left now"),
               1u)
         << list.transcript();

@@ -41,7 +41,12 @@ TEST_F(Firefly, EachAccountHasItsOwnCurrencyAndPrecisionInHomeAssistant)
 {
     FfConfigOptions options;
     options.discovery = true;
-    options.accounts = "Lommepenger, Girokonto, Yen, " + ffsim::kSparekontoNumber;
+    // Thresholds in each account's own currency: 437.25 kr is under 500, 150000 yen under
+    // 200000; the savings account has none, though the source's low_balance = 100 applies to
+    // the EUR account.
+    options.accounts =
+        "Lommepenger@500, Girokonto, Yen@200000, " + ffsim::kSparekontoNumber + "@off";
+    options.extraSourceLines = "low_balance = 100\n";
     writeConfig(options);
     MqttProbe& live = probe();
     ChildProcess& daemon = startDaemon({});
@@ -51,6 +56,12 @@ TEST_F(Firefly, EachAccountHasItsOwnCurrencyAndPrecisionInHomeAssistant)
     EXPECT_TRUE(live.waitForPayload(topic::balance("yen"), "150000", kPollTimeout));
     EXPECT_TRUE(live.waitForPayload(topic::available("yen"), "150000", kPollTimeout));
     EXPECT_TRUE(live.waitForPayload(topic::balance("sparekonto"), "12500.00", kPollTimeout));
+    EXPECT_TRUE(
+        live.waitForPayload(topic::account("lommepenger") + "/low_balance", "ON", kPollTimeout));
+    EXPECT_TRUE(live.waitForPayload(topic::account("yen") + "/low_balance", "ON", kPollTimeout));
+    EXPECT_TRUE(
+        live.waitForPayload(topic::account("girokonto") + "/low_balance", "OFF", kPollTimeout));
+    EXPECT_FALSE(live.latest(topic::account("sparekonto") + "/low_balance"));
     const auto yen = live.latest(topic::account("yen"));
     ASSERT_TRUE(yen);
     EXPECT_EQ(jsonString(yen->payload, "currency").value_or(""), "JPY") << yen->payload;

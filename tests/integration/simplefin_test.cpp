@@ -274,10 +274,17 @@ TEST_F(SimpleFin, OneFailingConnectionKeepsItsLastValuesWhileTheOtherPublishes)
     EXPECT_NE(status->payload.find("log in to the bank again"), std::string::npos)
         << status->payload;
     EXPECT_EQ(live.latest(topic::balance("savings"))->payload, "1200.50");
+    // Its Problem entity is on, the other connection's is off; both stay available (their own
+    // data is younger than max_age).
+    EXPECT_TRUE(live.waitForPayload(topic::account("savings") + "/problem", "ON", kPollTimeout));
+    EXPECT_EQ(live.latest(topic::account("checking") + "/problem")->payload, "OFF");
+    EXPECT_EQ(live.latest(topic::account("savings") + "/availability")->payload, "online");
 
     sf_.clearErrors();
     mark = live.size();
     EXPECT_TRUE(live.waitForPayload(topic::balance("savings"), "1.00", kPollTimeout, mark));
+    EXPECT_TRUE(
+        live.waitForPayload(topic::account("savings") + "/problem", "OFF", kPollTimeout, mark));
     EXPECT_EQ(terminate(daemon), 0);
 }
 
