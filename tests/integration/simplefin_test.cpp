@@ -406,6 +406,10 @@ TEST_F(SimpleFin, StartsBeforeTheFirstAuthorizeCostNothing)
     SfOptions options;
     options.dailyLimit = "";  // the default: 24 a day
     writeConfig(options);
+    ChildProcess& listing = startDaemon({"--list-accounts"});
+    EXPECT_EQ(listing.waitExit(kOnceRunTimeout), 77) << listing.transcript();
+    EXPECT_EQ(listing.text(Stream::Out).find("spent 1 of the"), std::string::npos)
+        << listing.transcript();
     MqttProbe& live = probe();
     auto unauthorized = [](const std::string& n) {
         return [n](const std::string& p) {
