@@ -106,14 +106,45 @@ std::string statusText(const HttpResponse& r)
     return httpStatusText(r.status, r.reason);
 }
 
+// How a 401 came from something other than Firefly III's API; "" when it is Firefly III's own
+// answer to a bad token: JSON with "Unauthenticated." or AuthenticationException (Handler.php)
+// and no challenge of another scheme. A proxy asking for its own login (Basic auth in nginx,
+// an SSO portal) answers with a WWW-Authenticate challenge or an HTML page instead.
+std::string foreignUnauthorized(const HttpResponse& r)
+{
+    const std::string challenge = r.header("WWW-Authenticate").value_or("");
+    const std::string scheme = challenge.substr(0, challenge.find_first_of(" ,"));
+    if (!scheme.empty() && lower(scheme) != "bearer")
+        return "with a WWW-Authenticate: " + sanitizeBankMessage(scheme, 20) + " challenge";
+    if (isHtmlReply(r))
+        return "as an HTML page";
+    const JsonObjectParse parsed = parseJsonObject(r.body);
+    if (parsed.ok() && (stringMember(parsed.object, "message") == "Unauthenticated." ||
+                        stringMember(parsed.object, "exception") == "AuthenticationException"))
+        return {};
+    return "in a form Firefly III does not use";
+}
+
+FetchResult classifyUnauthorized(const HttpResponse& r, const std::string& status)
+{
+    const std::string foreign = foreignUnauthorized(r);
+    if (!foreign.empty())
+        return failure(FetchStatus::AuthRequired,
+                       "Firefly III did not answer the request itself: a login of another kind "
+                       "was asked for (" +
+                           status + " " + foreign + "); " + loginPageAdvice());
+    // The host reads secret files once, at start: a new token takes a restart.
+    return failure(FetchStatus::AuthRequired,
+                   "Firefly III rejected the personal access token (token_file, " + status +
+                       "); create a new token under Options → Profile → OAuth, put it in that "
+                       "file and restart bank2mqtt (it reads token_file only at start)");
+}
+
 FetchResult classifyStatus(const HttpResponse& r, const ReplyContext& c, bool& notFound)
 {
     const std::string status = statusText(r);
     if (r.status == 401)
-        return failure(FetchStatus::AuthRequired,
-                       "Firefly III rejected the personal access token (token_file, " + status +
-                           "); create a new token under Options → Profile → OAuth and put it in "
-                           "that file");
+        return classifyUnauthorized(r, status);
     if (r.status >= 300 && r.status <= 399)
         return classifyRedirect(r, c);
     if (r.status == 404) {

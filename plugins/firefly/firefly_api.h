@@ -18,7 +18,8 @@
 //       NUMBER in 5.0.0), last_activity (ISO 8601, by 6.2.21), iban, account_number.
 //   Never used: primary_currency_* / native_* / pc_* (another currency than the account's),
 //       current_balance_date (always the end of today, not a change time).
-//   Errors: 401 {"message":"Unauthenticated.","exception":"AuthenticationException"};
+//   Errors: 401 {"message":"Unauthenticated.","exception":"AuthenticationException"} (a 401
+//       HTML page or WWW-Authenticate: Basic is a proxy's own login, not Firefly's);
 //       406 {"message":"Accept header \"...\" is not something this server can provide."};
 //       422 {"message":"...","errors":{...}} (e.g. limit > 131337); 404 "Resource not found";
 //       500 {"message":"Internal Firefly III Exception: ..."}.
@@ -91,7 +92,8 @@ struct AccountsPage {
 };
 
 /// Classifies a reply to accountsPageRequest: transport errors, 302 to the login page, HTML,
-/// 401/404/406/422/429/5xx, truncated or malformed JSON, then the JSON:API document itself.
+/// 401 (Firefly's own: the token; a proxy's challenge or HTML page: the proxy),
+/// 404/406/422/429/5xx, truncated or malformed JSON, then the JSON:API document itself.
 AccountsPage parseAccountsPage(const HttpResponse& response, const ReplyContext& context);
 
 /// Account::fingerprint for an account: from its IBAN or number when it has one (stable across

@@ -207,6 +207,40 @@ TEST(FireflyApi, UnauthenticatedIsTheTokenSentence)
                                         "(token_file"),
               std::string::npos);
     EXPECT_NE(page.outcome.message.find("Options → Profile → OAuth"), std::string::npos);
+    // The host reads token_file once, at start.
+    EXPECT_NE(page.outcome.message.find("restart bank2mqtt"), std::string::npos);
+}
+
+TEST(FireflyApi, AProxysOwnLoginIsNotTheTokenSentence)
+{
+    const std::vector<HttpResponse> replies = {
+        // nginx auth_basic in front of Firefly III
+        reply(401,
+              "<html><head><title>401 Authorization Required</title></head><body>"
+              "<center><h1>401 Authorization Required</h1></center></body></html>",
+              {{"Content-Type", "text/html"}, {"WWW-Authenticate", "Basic realm=\"Firefly\""}}),
+        // a JSON body, even Firefly's words, does not outweigh a Basic challenge
+        reply(401, R"({"message":"Unauthenticated.","exception":"AuthenticationException"})",
+              {{"Content-Type", "application/json"}, {"www-authenticate", "basic"}}),
+        // an SSO portal's HTML page
+        reply(401, "<!DOCTYPE html><title>Sign in</title>", {{"Content-Type", "text/html"}}),
+    };
+    for (const auto& r : replies) {
+        const AccountsPage page = parseAccountsPage(r, context());
+        EXPECT_EQ(page.outcome.status, FetchStatus::AuthRequired) << r.body;
+        EXPECT_EQ(page.outcome.message.find("rejected the personal access token"),
+                  std::string::npos)
+            << page.outcome.message;
+        EXPECT_NE(page.outcome.message.find("a login of another kind was asked for (401 "),
+                  std::string::npos)
+            << page.outcome.message;
+        EXPECT_NE(page.outcome.message.find("a proxy in front of it"), std::string::npos);
+    }
+    EXPECT_NE(parseAccountsPage(replies[0], context())
+                  .outcome.message.find("with a WWW-Authenticate: Basic challenge"),
+              std::string::npos);
+    EXPECT_NE(parseAccountsPage(replies[2], context()).outcome.message.find("as an HTML page"),
+              std::string::npos);
 }
 
 TEST(FireflyApi, ARedirectToLoginSaysTheRequestWasNotAnApiCall)
