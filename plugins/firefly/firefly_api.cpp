@@ -230,8 +230,31 @@ std::optional<std::chrono::system_clock::time_point> parseTime(const std::string
     return std::nullopt;
 }
 
-// The name to publish: as sent (control characters made spaces), unless it holds the
-// account's number (or an IBAN's domestic part), which is never published.
+// The digit runs of a name, digits separated by spaces, '.' or '-' joined: "Giro 0532 0130-00"
+// -> {"0532013000"}.
+std::vector<std::string> digitRuns(const std::string& text)
+{
+    std::vector<std::string> runs;
+    std::string run;
+    for (char c : text) {
+        if (std::isdigit(static_cast<unsigned char>(c)))
+            run += c;
+        else if (c != ' ' && c != '.' && c != '-' && !run.empty()) {
+            runs.push_back(run);
+            run.clear();
+        }
+    }
+    if (!run.empty())
+        runs.push_back(std::move(run));
+    return runs;
+}
+
+// The name to publish: as sent (control characters made spaces), unless it holds the account's
+// number: all its digits (5 or more), an IBAN's digits after the check digits (the domestic
+// number, as Norwegian names write it), or a run of 8+ digits ending the number or holding its
+// last 8 ("Giro 0532013000" for DE89370400440532013000). With no number known, any run of 8+
+// digits is taken for one. Such a name becomes the role and the last 4 digits, as the masked
+// number shows them.
 std::string publishableName(const std::string& name, const std::string& role,
                             const std::string& number)
 {
@@ -244,12 +267,25 @@ std::string publishableName(const std::string& name, const std::string& role,
     const std::string digits = digitsOnly(number);
     const std::string nameDigits = digitsOnly(clean);
     const bool iban = !number.empty() && std::isalpha(static_cast<unsigned char>(number[0]));
-    const bool holdsNumber =
-        (digits.size() >= 5 && nameDigits.find(digits) != std::string::npos) ||
+    const bool known = digits.size() >= 5;
+    std::string last4 = digits.size() >= 4 ? digits.substr(digits.size() - 4) : std::string();
+    bool holdsNumber =
+        (known && nameDigits.find(digits) != std::string::npos) ||
         (iban && digits.size() >= 7 && nameDigits.find(digits.substr(2)) != std::string::npos);
+    for (const std::string& run : digitRuns(clean)) {
+        if (holdsNumber || run.size() < 8)
+            continue;
+        if (!known) {
+            holdsNumber = true;
+            last4 = run.substr(run.size() - 4);
+        } else if (digits.size() >= 8 &&
+                   run.find(digits.substr(digits.size() - 8)) != std::string::npos) {
+            holdsNumber = true;
+        }
+    }
     if (!holdsNumber)
         return clean;
-    return describeRole(role) + " " + digits.substr(digits.size() - 4);
+    return describeRole(role) + " " + last4;
 }
 
 // Reads one item of `data`. false when it is not an asset account (counted, then ignored).

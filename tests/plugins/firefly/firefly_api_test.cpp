@@ -196,6 +196,29 @@ TEST(FireflyApi, ANameHoldingTheNumberIsNotPublished)
     EXPECT_EQ(page.accounts[0].account->type, "Savings account");
 }
 
+TEST(FireflyApi, ANameHoldingTheEndOfAGermanIbanIsNotPublished)
+{
+    Item giro = item("1", "EUR", "2", "\"1\"");
+    giro.iban = "\"DE89370400440532013000\"";
+    giro.name = "\"Giro 0532013000\"";
+    Item spaced = giro;
+    spaced.id = "2";
+    spaced.name = "\"Giro 0532 0130-00\"";
+    Item other = giro;
+    other.id = "3";
+    other.name = "\"Depot 12345678\"";  // 8 digits, not this account's: kept
+    Item unknown = giro;
+    unknown.id = "4";
+    unknown.iban = "null";
+    unknown.name = "\"Visa 4111 1111 1111 1111\"";  // no number known: any 8+ digit run goes
+    const AccountsPage page = parseItems({giro, spaced, other, unknown});
+    ASSERT_EQ(page.accounts.size(), 4u);
+    EXPECT_EQ(page.accounts[0].account->name, "Default asset account 3000");
+    EXPECT_EQ(page.accounts[1].account->name, "Default asset account 3000");
+    EXPECT_EQ(page.accounts[2].account->name, "Depot 12345678");
+    EXPECT_EQ(page.accounts[3].account->name, "Default asset account 1111");
+}
+
 TEST(FireflyApi, UnauthenticatedIsTheTokenSentence)
 {
     const AccountsPage page = parseAccountsPage(
