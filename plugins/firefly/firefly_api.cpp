@@ -337,7 +337,11 @@ bool parseItem(const Poco::JSON::Object::Ptr& item, const ReplyContext& c, Firef
     account.balance = balance;
     // Firefly III has no available balance; what the account holds is what can be spent.
     account.available = balance;
-    account.balanceDate = parseTime(textOf(attributes, "last_activity"));
+    // A transaction dated ahead (a planned one, or a typo in the year) makes last_activity a
+    // future time; that is no date of the balance.
+    const auto activity = parseTime(textOf(attributes, "last_activity"));
+    if (activity && *activity <= c.now)
+        account.balanceDate = activity;
     out.account = std::move(account);
     return true;
 }

@@ -73,6 +73,7 @@ struct FireflyAccount {
 struct ReplyContext {
     std::string baseUrl;  ///< for "set url to ..." advice
     std::chrono::milliseconds timeout{std::chrono::seconds(20)};
+    /// Wall-clock now: Retry-After dates, and a last_activity later than this is not used.
     std::chrono::system_clock::time_point now{};
     /// Texts never to be shown (the token, known account numbers): redacted from bank texts.
     std::vector<std::string> secrets;

@@ -31,7 +31,8 @@ struct Item {
     std::string balance = "\"437.25\"";
     std::string iban = "\"NO9386011117947\"";
     std::string number = "null";
-    std::string lastActivity = "\"2026-11-30T14:03:11+01:00\"";
+    /// Before FakeClock's start (2026-11-27T07:00:00Z): a future one is not a balance date.
+    std::string lastActivity = "\"2026-11-26T14:03:11+01:00\"";
 };
 
 inline std::string itemJson(const Item& i)

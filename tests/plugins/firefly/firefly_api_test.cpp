@@ -12,7 +12,11 @@ namespace {
 
 ReplyContext context()
 {
-    return ReplyContext{kBase, std::chrono::seconds(20), {}, {kToken}};
+    // FakeClock's start, 2026-11-27T07:00:00Z
+    return ReplyContext{kBase,
+                        std::chrono::seconds(20),
+                        std::chrono::system_clock::from_time_t(1795762800),
+                        {kToken}};
 }
 
 HttpResponse reply(int status, std::string body, std::vector<HttpHeader> headers = kJsonApi)
@@ -139,10 +143,22 @@ TEST(FireflyApi, LastActivityIsTheBalanceDateNeverCurrentBalanceDate)
     without.lastActivity = "null";
     const AccountsPage page = parseItems({with, without});
     ASSERT_TRUE(page.accounts[0].account->balanceDate);
-    // 2026-11-30T14:03:11+01:00
+    // 2026-11-26T14:03:11+01:00
     EXPECT_EQ(std::chrono::system_clock::to_time_t(*page.accounts[0].account->balanceDate),
-              1796043791);
+              1795698191);
     EXPECT_FALSE(page.accounts[1].account->balanceDate);
+}
+
+TEST(FireflyApi, ALastActivityLaterThanNowIsNoBalanceDate)
+{
+    Item planned = item("1", "NOK", "2", "\"1.00\"");
+    planned.lastActivity = "\"2026-12-24T00:00:00+01:00\"";  // a planned transaction
+    Item justNow = item("2", "NOK", "2", "\"1.00\"");
+    justNow.lastActivity = "\"2026-11-27T08:00:00+01:00\"";  // exactly now
+    const AccountsPage page = parseItems({planned, justNow});
+    ASSERT_TRUE(page.accounts[0].account);
+    EXPECT_FALSE(page.accounts[0].account->balanceDate);
+    EXPECT_TRUE(page.accounts[1].account->balanceDate);
 }
 
 TEST(FireflyApi, OtherTypesAreIgnoredAndInactiveIsRead)
