@@ -357,6 +357,7 @@ void readPagination(const Poco::JSON::Object::Ptr& document, AccountsPage& page)
         page.currentPage = static_cast<int>(std::min<long long>(*current, 1 << 20));
     if (const auto total = intOf(pagination->get("total_pages")); total && *total > 0)
         page.totalPages = static_cast<int>(std::min<long long>(*total, 1 << 20));
+    page.total = intOf(pagination->get("total"));
 }
 
 }  // namespace

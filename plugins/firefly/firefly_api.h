@@ -10,6 +10,8 @@
 //   200 application/vnd.api+json (Fractal JSON:API):
 //       {"data":[{"type":"accounts","id":"1","attributes":{...}}],
 //        "meta":{"pagination":{"total","count","per_page","current_page","total_pages"}},
+//                               <- total is compared across pages: a change means the list
+//                                  changed while it was read
 //        "links":{"self","first","next"?,"last"}}       <- links.next DROPS `type`, so page URLs
 //                                                          are built here, never followed
 //   attributes used: name, type ("asset"), active, account_role, currency_code,
@@ -86,6 +88,8 @@ struct AccountsPage {
     std::vector<FireflyAccount> accounts;  ///< asset accounts only, in reply order
     int currentPage = 1;
     int totalPages = 1;
+    /// meta.pagination.total: the asset accounts of all pages; nullopt when not sent.
+    std::optional<long long> total;
     int otherTypes = 0;     ///< items of other types that the page returned anyway (ignored)
     bool notFound = false;  ///< a 404: the API is not where `url` says
 
