@@ -106,14 +106,45 @@ std::string statusText(const HttpResponse& r)
     return httpStatusText(r.status, r.reason);
 }
 
+// How a 401 came from something other than Firefly III's API; "" when it is Firefly III's own
+// answer to a bad token: JSON with "Unauthenticated." or AuthenticationException (Handler.php)
+// and no challenge of another scheme. A proxy asking for its own login (Basic auth in nginx,
+// an SSO portal) answers with a WWW-Authenticate challenge or an HTML page instead.
+std::string foreignUnauthorized(const HttpResponse& r)
+{
+    const std::string challenge = r.header("WWW-Authenticate").value_or("");
+    const std::string scheme = challenge.substr(0, challenge.find_first_of(" ,"));
+    if (!scheme.empty() && lower(scheme) != "bearer")
+        return "with a WWW-Authenticate: " + sanitizeBankMessage(scheme, 20) + " challenge";
+    if (isHtmlReply(r))
+        return "as an HTML page";
+    const JsonObjectParse parsed = parseJsonObject(r.body);
+    if (parsed.ok() && (stringMember(parsed.object, "message") == "Unauthenticated." ||
+                        stringMember(parsed.object, "exception") == "AuthenticationException"))
+        return {};
+    return "in a form Firefly III does not use";
+}
+
+FetchResult classifyUnauthorized(const HttpResponse& r, const std::string& status)
+{
+    const std::string foreign = foreignUnauthorized(r);
+    if (!foreign.empty())
+        return failure(FetchStatus::AuthRequired,
+                       "Firefly III did not answer the request itself: a login of another kind "
+                       "was asked for (" +
+                           status + " " + foreign + "); " + loginPageAdvice());
+    // The host reads secret files once, at start: a new token takes a restart.
+    return failure(FetchStatus::AuthRequired,
+                   "Firefly III rejected the personal access token (token_file, " + status +
+                       "); create a new token under Options → Profile → OAuth, put it in that "
+                       "file and restart bank2mqtt (it reads token_file only at start)");
+}
+
 FetchResult classifyStatus(const HttpResponse& r, const ReplyContext& c, bool& notFound)
 {
     const std::string status = statusText(r);
     if (r.status == 401)
-        return failure(FetchStatus::AuthRequired,
-                       "Firefly III rejected the personal access token (token_file, " + status +
-                           "); create a new token under Options → Profile → OAuth and put it in "
-                           "that file");
+        return classifyUnauthorized(r, status);
     if (r.status >= 300 && r.status <= 399)
         return classifyRedirect(r, c);
     if (r.status == 404) {
@@ -199,8 +230,31 @@ std::optional<std::chrono::system_clock::time_point> parseTime(const std::string
     return std::nullopt;
 }
 
-// The name to publish: as sent (control characters made spaces), unless it holds the
-// account's number (or an IBAN's domestic part), which is never published.
+// The digit runs of a name, digits separated by spaces, '.' or '-' joined: "Giro 0532 0130-00"
+// -> {"0532013000"}.
+std::vector<std::string> digitRuns(const std::string& text)
+{
+    std::vector<std::string> runs;
+    std::string run;
+    for (char c : text) {
+        if (std::isdigit(static_cast<unsigned char>(c)))
+            run += c;
+        else if (c != ' ' && c != '.' && c != '-' && !run.empty()) {
+            runs.push_back(run);
+            run.clear();
+        }
+    }
+    if (!run.empty())
+        runs.push_back(std::move(run));
+    return runs;
+}
+
+// The name to publish: as sent (control characters made spaces), unless it holds the account's
+// number: all its digits (5 or more), an IBAN's digits after the check digits (the domestic
+// number, as Norwegian names write it), or a run of 8+ digits ending the number or holding its
+// last 8 ("Giro 0532013000" for DE89370400440532013000). With no number known, any run of 8+
+// digits is taken for one. Such a name becomes the role and the last 4 digits, as the masked
+// number shows them.
 std::string publishableName(const std::string& name, const std::string& role,
                             const std::string& number)
 {
@@ -213,12 +267,25 @@ std::string publishableName(const std::string& name, const std::string& role,
     const std::string digits = digitsOnly(number);
     const std::string nameDigits = digitsOnly(clean);
     const bool iban = !number.empty() && std::isalpha(static_cast<unsigned char>(number[0]));
-    const bool holdsNumber =
-        (digits.size() >= 5 && nameDigits.find(digits) != std::string::npos) ||
+    const bool known = digits.size() >= 5;
+    std::string last4 = digits.size() >= 4 ? digits.substr(digits.size() - 4) : std::string();
+    bool holdsNumber =
+        (known && nameDigits.find(digits) != std::string::npos) ||
         (iban && digits.size() >= 7 && nameDigits.find(digits.substr(2)) != std::string::npos);
+    for (const std::string& run : digitRuns(clean)) {
+        if (holdsNumber || run.size() < 8)
+            continue;
+        if (!known) {
+            holdsNumber = true;
+            last4 = run.substr(run.size() - 4);
+        } else if (digits.size() >= 8 &&
+                   run.find(digits.substr(digits.size() - 8)) != std::string::npos) {
+            holdsNumber = true;
+        }
+    }
     if (!holdsNumber)
         return clean;
-    return describeRole(role) + " " + digits.substr(digits.size() - 4);
+    return describeRole(role) + " " + last4;
 }
 
 // Reads one item of `data`. false when it is not an asset account (counted, then ignored).
@@ -270,7 +337,11 @@ bool parseItem(const Poco::JSON::Object::Ptr& item, const ReplyContext& c, Firef
     account.balance = balance;
     // Firefly III has no available balance; what the account holds is what can be spent.
     account.available = balance;
-    account.balanceDate = parseTime(textOf(attributes, "last_activity"));
+    // A transaction dated ahead (a planned one, or a typo in the year) makes last_activity a
+    // future time; that is no date of the balance.
+    const auto activity = parseTime(textOf(attributes, "last_activity"));
+    if (activity && *activity <= c.now)
+        account.balanceDate = activity;
     out.account = std::move(account);
     return true;
 }
@@ -286,6 +357,7 @@ void readPagination(const Poco::JSON::Object::Ptr& document, AccountsPage& page)
         page.currentPage = static_cast<int>(std::min<long long>(*current, 1 << 20));
     if (const auto total = intOf(pagination->get("total_pages")); total && *total > 0)
         page.totalPages = static_cast<int>(std::min<long long>(*total, 1 << 20));
+    page.total = intOf(pagination->get("total"));
 }
 
 }  // namespace

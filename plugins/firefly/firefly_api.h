@@ -10,6 +10,8 @@
 //   200 application/vnd.api+json (Fractal JSON:API):
 //       {"data":[{"type":"accounts","id":"1","attributes":{...}}],
 //        "meta":{"pagination":{"total","count","per_page","current_page","total_pages"}},
+//                               <- total is compared across pages: a change means the list
+//                                  changed while it was read
 //        "links":{"self","first","next"?,"last"}}       <- links.next DROPS `type`, so page URLs
 //                                                          are built here, never followed
 //   attributes used: name, type ("asset"), active, account_role, currency_code,
@@ -18,7 +20,8 @@
 //       NUMBER in 5.0.0), last_activity (ISO 8601, by 6.2.21), iban, account_number.
 //   Never used: primary_currency_* / native_* / pc_* (another currency than the account's),
 //       current_balance_date (always the end of today, not a change time).
-//   Errors: 401 {"message":"Unauthenticated.","exception":"AuthenticationException"};
+//   Errors: 401 {"message":"Unauthenticated.","exception":"AuthenticationException"} (a 401
+//       HTML page or WWW-Authenticate: Basic is a proxy's own login, not Firefly's);
 //       406 {"message":"Accept header \"...\" is not something this server can provide."};
 //       422 {"message":"...","errors":{...}} (e.g. limit > 131337); 404 "Resource not found";
 //       500 {"message":"Internal Firefly III Exception: ..."}.
@@ -72,6 +75,7 @@ struct FireflyAccount {
 struct ReplyContext {
     std::string baseUrl;  ///< for "set url to ..." advice
     std::chrono::milliseconds timeout{std::chrono::seconds(20)};
+    /// Wall-clock now: Retry-After dates, and a last_activity later than this is not used.
     std::chrono::system_clock::time_point now{};
     /// Texts never to be shown (the token, known account numbers): redacted from bank texts.
     std::vector<std::string> secrets;
@@ -84,6 +88,8 @@ struct AccountsPage {
     std::vector<FireflyAccount> accounts;  ///< asset accounts only, in reply order
     int currentPage = 1;
     int totalPages = 1;
+    /// meta.pagination.total: the asset accounts of all pages; nullopt when not sent.
+    std::optional<long long> total;
     int otherTypes = 0;     ///< items of other types that the page returned anyway (ignored)
     bool notFound = false;  ///< a 404: the API is not where `url` says
 
@@ -91,7 +97,8 @@ struct AccountsPage {
 };
 
 /// Classifies a reply to accountsPageRequest: transport errors, 302 to the login page, HTML,
-/// 401/404/406/422/429/5xx, truncated or malformed JSON, then the JSON:API document itself.
+/// 401 (Firefly's own: the token; a proxy's challenge or HTML page: the proxy),
+/// 404/406/422/429/5xx, truncated or malformed JSON, then the JSON:API document itself.
 AccountsPage parseAccountsPage(const HttpResponse& response, const ReplyContext& context);
 
 /// Account::fingerprint for an account: from its IBAN or number when it has one (stable across

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cctype>
 #include <exception>
+#include <optional>
 #include <set>
 
 namespace bank2mqtt::firefly {
@@ -210,6 +211,7 @@ FireflySource::Listing FireflySource::readAllPages()
     Listing listing;
     std::set<std::string> seen;
     int totalPages = 1;
+    std::optional<long long> total;
     for (int page = 1; page <= totalPages; ++page) {
         AccountsPage reply = parseAccountsPage(
             send(accountsPageRequest(baseUrl_, token_, page, timeout_)), replyContext());
@@ -228,7 +230,16 @@ FireflySource::Listing FireflySource::readAllPages()
                     " of the accounts when asked for page " + std::to_string(page));
             return listing;
         }
+        // Firefly III pages by offset: an account created or deleted between two page
+        // requests moves the others, so a page can repeat one or skip one. A changed total says
+        // so; the poll is repeated rather than published without the skipped account.
+        if (page > 1 && reply.total != total) {
+            listing.outcome = FetchResult::failure(
+                FetchStatus::Temporary, "the accounts changed while they were read; trying again");
+            return listing;
+        }
         if (page == 1) {
+            total = reply.total;
             totalPages = reply.totalPages;
             if (totalPages > kMaxPages) {
                 listing.outcome = FetchResult::failure(
@@ -245,8 +256,8 @@ FireflySource::Listing FireflySource::readAllPages()
             log_.debug("ignored " + std::to_string(reply.otherTypes) +
                        " account(s) of other types that Firefly III listed for type=asset");
         rememberNumbers(reply.accounts);
-        // An account created or deleted between two page requests can shift another one onto
-        // two pages; the second copy is dropped.
+        // With the total unchanged (one account created and another deleted, or a rename that
+        // reorders them) an account can still be on two pages: the second copy is dropped.
         for (auto& account : reply.accounts) {
             if (seen.insert(account.id).second)
                 listing.accounts.push_back(std::move(account));

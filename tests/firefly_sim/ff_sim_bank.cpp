@@ -204,6 +204,17 @@ std::optional<FfResponse> FfBank::fault(const FfRequest& request)
     }
     if (mode == "login_html")
         return loginPage();
+    if (mode == "basic_auth") {
+        // nginx's auth_basic in front of Firefly III: its own login, before Firefly sees a thing.
+        FfResponse r;
+        r.status = 401;
+        r.contentType = "text/html";
+        r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Firefly III\"");
+        r.body = "<html><head><title>401 Authorization Required</title></head><body><center>"
+                 "<h1>401 Authorization Required</h1></center><hr><center>nginx</center></body>"
+                 "</html>";
+        return r;
+    }
     // truncated: a well-formed HTTP reply carrying half of the document.
     FfResponse full = accounts(request, parseQuery(request.query));
     full.body.resize(full.body.size() / 2);
@@ -328,11 +339,12 @@ FfResponse FfBank::control(const FfRequest& request)
     }
     if (route == "POST /fault") {
         static const std::vector<std::string> modes = {
-            "none", "401", "302", "406", "422", "500", "html", "login_html", "truncated"};
+            "none", "401",  "302",        "406",        "422",
+            "500",  "html", "login_html", "basic_auth", "truncated"};
         const std::string mode = get("mode");
         if (std::find(modes.begin(), modes.end(), mode) == modes.end())
             return error("mode must be one of none, 401, 302, 406, 422, 500, html, login_html, "
-                         "truncated");
+                         "basic_auth, truncated");
         Poco::Int64 count = 0;
         if (!get("count").empty() &&
             (!Poco::NumberParser::tryParse64(get("count"), count) || count < 0 || count > 100000))

@@ -81,7 +81,8 @@ private:
     FfSimOptions options_;
     std::mutex mutex_;
     std::vector<FfAccount> accounts_;
-    std::string fault_;       ///< "" or 401|302|406|422|500|html|login_html|truncated
+    std::string fault_;       ///< "" or 401|302|406|422|500|html|login_html|
+                              ///< basic_auth|truncated
     int faultRemaining_ = 0;  ///< 0 = until cleared
     bool proxy_ = false;      ///< a proxy that drops Authorization and Accept
     bool mixTypes_ = true;    ///< expense/revenue accounts on type=asset pages too

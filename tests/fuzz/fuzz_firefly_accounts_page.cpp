@@ -6,12 +6,57 @@
 #include "firefly_api.h"
 #include "money.h"
 
+#include <string>
+#include <vector>
+
 namespace {
 
 using namespace bank2mqtt;
 using namespace bank2mqtt::firefly;
 
 const std::string kToken = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.fuzz-token.c2lnbmF0dXJl";
+
+std::string digitsOf(const std::string& text)
+{
+    std::string out;
+    for (char c : text) {
+        if (c >= '0' && c <= '9')
+            out += c;
+    }
+    return out;
+}
+
+// The digit runs of `text`, digits separated by spaces, '.' or '-' joined.
+std::vector<std::string> joinedRuns(const std::string& text)
+{
+    std::vector<std::string> runs(1);
+    for (char c : text) {
+        if (c >= '0' && c <= '9')
+            runs.back() += c;
+        else if (c != ' ' && c != '.' && c != '-' && !runs.back().empty())
+            runs.emplace_back();
+    }
+    return runs;
+}
+
+// A published name never holds the account's number: all its digits, their last 8 in one
+// joined run, or, with no number known, any joined run of 8 digits.
+void checkName(const FireflyAccount& a)
+{
+    const std::string& name = a.account->name;
+    const std::string digits = digitsOf(a.number);
+    if (digits.size() >= 5)
+        fuzz::check(digitsOf(name).find(digits) == std::string::npos,
+                    "a published name never holds the account's digits", name);
+    for (const std::string& run : joinedRuns(name)) {
+        if (digits.size() >= 8)
+            fuzz::check(run.find(digits.substr(digits.size() - 8)) == std::string::npos,
+                        "a published name never holds the account's last 8 digits", name);
+        else if (digits.size() < 5)
+            fuzz::check(run.size() < 8, "without a number, a published name has no 8-digit run",
+                        name);
+    }
+}
 
 }  // namespace
 
@@ -46,6 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fuzz::check(account.balance.currency.empty() || account.balance.currency.size() == 3,
                     "a currency is an ISO code or empty");
         fuzz::check(!account.fingerprint.empty(), "an account has a fingerprint");
+        checkName(a);
     }
     return 0;
 }

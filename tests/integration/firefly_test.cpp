@@ -142,6 +142,7 @@ TEST_F(Firefly, ErrorSentencesReachTheStatusTopicAndTheValuesStay)
     const std::vector<Case> cases = {
         {"401", "auth_failed", "Firefly III rejected the personal access token (token_file"},
         {"302", "auth_failed", "did not treat the request as an API call"},
+        {"basic_auth", "auth_failed", "a login of another kind was asked for (401"},
         {"406", "error", "refused the Accept header (406 Not Acceptable"},
         {"422", "error", "The limit may not be greater than"},
         {"500", "error", "Internal Firefly III Exception"},

@@ -112,12 +112,17 @@ TEST(FireflySim, FaultsCountDownAndCountersCount)
     EXPECT_THROW(parse(truncated.body), Poco::Exception);
     bank.control(controlRequest("POST", "/fault", "mode=login_html"));
     EXPECT_EQ(bank.api(get("type=asset")).contentType, "text/html; charset=UTF-8");
+    bank.control(controlRequest("POST", "/fault", "mode=basic_auth"));
+    const FfResponse basic = bank.api(get("type=asset"));
+    EXPECT_EQ(basic.status, 401);
+    ASSERT_EQ(basic.headers.size(), 1u);
+    EXPECT_EQ(basic.headers[0].first, "WWW-Authenticate");
     bank.control(controlRequest("POST", "/fault", "mode=none"));
     bank.control(controlRequest("POST", "/balance", "id=1&amount=12.50"));
     EXPECT_NE(bank.api(get("type=asset")).body.find("\"current_balance\":\"12.50\""),
               std::string::npos);
     const auto counters = parse(bank.control(controlRequest("GET", "/counters")).body);
-    EXPECT_EQ(counters->getValue<int>("accounts"), 5);
+    EXPECT_EQ(counters->getValue<int>("accounts"), 6);  // faults included
     EXPECT_EQ(counters->getValue<int>("page_1"), 3);
 }
 

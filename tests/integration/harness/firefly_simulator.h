@@ -43,7 +43,8 @@ public:
     /// GET /counters: requests, accounts, https, http, unauthorized, page_<n>, faults.
     std::map<std::string, int> counters();
     void resetCounters();
-    /// mode 401|302|406|422|500|html|login_html|truncated|none; count 0 = until cleared.
+    /// mode 401|302|406|422|500|html|login_html|basic_auth|truncated|none; count 0 = until
+    /// cleared.
     void fault(const std::string& mode, int count = 0);
     /// A proxy in front that drops Authorization and Accept.
     void setProxy(bool on);

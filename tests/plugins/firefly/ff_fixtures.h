@@ -31,7 +31,8 @@ struct Item {
     std::string balance = "\"437.25\"";
     std::string iban = "\"NO9386011117947\"";
     std::string number = "null";
-    std::string lastActivity = "\"2026-11-30T14:03:11+01:00\"";
+    /// Before FakeClock's start (2026-11-27T07:00:00Z): a future one is not a balance date.
+    std::string lastActivity = "\"2026-11-26T14:03:11+01:00\"";
 };
 
 inline std::string itemJson(const Item& i)
@@ -54,8 +55,13 @@ inline std::string itemJson(const Item& i)
 }
 
 /// A page as Fractal's JsonApiSerializer writes it; links.next drops `type` as Firefly's does.
-inline std::string pageJson(const std::vector<Item>& items, int page = 1, int pages = 1)
+/// meta.pagination.total is `total`, or with -1 items.size() * pages (as if every page held as
+/// many accounts as this one).
+inline std::string pageJson(const std::vector<Item>& items, int page = 1, int pages = 1,
+                            long long total = -1)
 {
+    if (total < 0)
+        total = static_cast<long long>(items.size()) * pages;
     std::string data;
     for (const auto& item : items)
         data += (data.empty() ? "" : ",") + itemJson(item);
@@ -67,10 +73,10 @@ inline std::string pageJson(const std::vector<Item>& items, int page = 1, int pa
                       : std::string()) +
         R"(","last":")" + kBase + "/api/v1/accounts?limit=500&page=" + std::to_string(pages) +
         R"("})";
-    return R"({"data":[)" + data + R"(],"meta":{"pagination":{"total":)" +
-           std::to_string(items.size()) + R"(,"count":)" + std::to_string(items.size()) +
-           R"(,"per_page":500,"current_page":)" + std::to_string(page) + R"(,"total_pages":)" +
-           std::to_string(pages) + "}}," + links + "}";
+    return R"({"data":[)" + data + R"(],"meta":{"pagination":{"total":)" + std::to_string(total) +
+           R"(,"count":)" + std::to_string(items.size()) + R"(,"per_page":500,"current_page":)" +
+           std::to_string(page) + R"(,"total_pages":)" + std::to_string(pages) + "}}," + links +
+           "}";
 }
 
 inline const std::vector<HttpHeader> kJsonApi = {{"Content-Type", "application/vnd.api+json"}};
@@ -101,9 +107,15 @@ struct Harness {
         config.selectors = std::move(selectors);
         return source.configure(config);
     }
-    void page(int page, const std::string& body, int pages = 1)
+    /// Expects the request for page `page` and answers it with `items` as page `page` of
+    /// `pages` (pageJson; `total` as there).
+    void page(int page, const std::vector<Item>& items, int pages = 1, long long total = -1)
     {
-        (void)pages;
+        answer(page, pageJson(items, page, pages, total));
+    }
+    /// Expects the request for page `page` and answers it with `body`, a page written by hand.
+    void answer(int page, const std::string& body)
+    {
         http.expect("GET", pageUrl(page), 200, body, kJsonApi);
     }
 };

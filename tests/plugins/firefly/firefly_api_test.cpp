@@ -12,7 +12,11 @@ namespace {
 
 ReplyContext context()
 {
-    return ReplyContext{kBase, std::chrono::seconds(20), {}, {kToken}};
+    // FakeClock's start, 2026-11-27T07:00:00Z
+    return ReplyContext{kBase,
+                        std::chrono::seconds(20),
+                        std::chrono::system_clock::from_time_t(1795762800),
+                        {kToken}};
 }
 
 HttpResponse reply(int status, std::string body, std::vector<HttpHeader> headers = kJsonApi)
@@ -139,10 +143,22 @@ TEST(FireflyApi, LastActivityIsTheBalanceDateNeverCurrentBalanceDate)
     without.lastActivity = "null";
     const AccountsPage page = parseItems({with, without});
     ASSERT_TRUE(page.accounts[0].account->balanceDate);
-    // 2026-11-30T14:03:11+01:00
+    // 2026-11-26T14:03:11+01:00
     EXPECT_EQ(std::chrono::system_clock::to_time_t(*page.accounts[0].account->balanceDate),
-              1796043791);
+              1795698191);
     EXPECT_FALSE(page.accounts[1].account->balanceDate);
+}
+
+TEST(FireflyApi, ALastActivityLaterThanNowIsNoBalanceDate)
+{
+    Item planned = item("1", "NOK", "2", "\"1.00\"");
+    planned.lastActivity = "\"2026-12-24T00:00:00+01:00\"";  // a planned transaction
+    Item justNow = item("2", "NOK", "2", "\"1.00\"");
+    justNow.lastActivity = "\"2026-11-27T08:00:00+01:00\"";  // exactly now
+    const AccountsPage page = parseItems({planned, justNow});
+    ASSERT_TRUE(page.accounts[0].account);
+    EXPECT_FALSE(page.accounts[0].account->balanceDate);
+    EXPECT_TRUE(page.accounts[1].account->balanceDate);
 }
 
 TEST(FireflyApi, OtherTypesAreIgnoredAndInactiveIsRead)
@@ -196,6 +212,29 @@ TEST(FireflyApi, ANameHoldingTheNumberIsNotPublished)
     EXPECT_EQ(page.accounts[0].account->type, "Savings account");
 }
 
+TEST(FireflyApi, ANameHoldingTheEndOfAGermanIbanIsNotPublished)
+{
+    Item giro = item("1", "EUR", "2", "\"1\"");
+    giro.iban = "\"DE89370400440532013000\"";
+    giro.name = "\"Giro 0532013000\"";
+    Item spaced = giro;
+    spaced.id = "2";
+    spaced.name = "\"Giro 0532 0130-00\"";
+    Item other = giro;
+    other.id = "3";
+    other.name = "\"Depot 12345678\"";  // 8 digits, not this account's: kept
+    Item unknown = giro;
+    unknown.id = "4";
+    unknown.iban = "null";
+    unknown.name = "\"Visa 4111 1111 1111 1111\"";  // no number known: any 8+ digit run goes
+    const AccountsPage page = parseItems({giro, spaced, other, unknown});
+    ASSERT_EQ(page.accounts.size(), 4u);
+    EXPECT_EQ(page.accounts[0].account->name, "Default asset account 3000");
+    EXPECT_EQ(page.accounts[1].account->name, "Default asset account 3000");
+    EXPECT_EQ(page.accounts[2].account->name, "Depot 12345678");
+    EXPECT_EQ(page.accounts[3].account->name, "Default asset account 1111");
+}
+
 TEST(FireflyApi, UnauthenticatedIsTheTokenSentence)
 {
     const AccountsPage page = parseAccountsPage(
@@ -207,6 +246,40 @@ TEST(FireflyApi, UnauthenticatedIsTheTokenSentence)
                                         "(token_file"),
               std::string::npos);
     EXPECT_NE(page.outcome.message.find("Options → Profile → OAuth"), std::string::npos);
+    // The host reads token_file once, at start.
+    EXPECT_NE(page.outcome.message.find("restart bank2mqtt"), std::string::npos);
+}
+
+TEST(FireflyApi, AProxysOwnLoginIsNotTheTokenSentence)
+{
+    const std::vector<HttpResponse> replies = {
+        // nginx auth_basic in front of Firefly III
+        reply(401,
+              "<html><head><title>401 Authorization Required</title></head><body>"
+              "<center><h1>401 Authorization Required</h1></center></body></html>",
+              {{"Content-Type", "text/html"}, {"WWW-Authenticate", "Basic realm=\"Firefly\""}}),
+        // a JSON body, even Firefly's words, does not outweigh a Basic challenge
+        reply(401, R"({"message":"Unauthenticated.","exception":"AuthenticationException"})",
+              {{"Content-Type", "application/json"}, {"www-authenticate", "basic"}}),
+        // an SSO portal's HTML page
+        reply(401, "<!DOCTYPE html><title>Sign in</title>", {{"Content-Type", "text/html"}}),
+    };
+    for (const auto& r : replies) {
+        const AccountsPage page = parseAccountsPage(r, context());
+        EXPECT_EQ(page.outcome.status, FetchStatus::AuthRequired) << r.body;
+        EXPECT_EQ(page.outcome.message.find("rejected the personal access token"),
+                  std::string::npos)
+            << page.outcome.message;
+        EXPECT_NE(page.outcome.message.find("a login of another kind was asked for (401 "),
+                  std::string::npos)
+            << page.outcome.message;
+        EXPECT_NE(page.outcome.message.find("a proxy in front of it"), std::string::npos);
+    }
+    EXPECT_NE(parseAccountsPage(replies[0], context())
+                  .outcome.message.find("with a WWW-Authenticate: Basic challenge"),
+              std::string::npos);
+    EXPECT_NE(parseAccountsPage(replies[2], context()).outcome.message.find("as an HTML page"),
+              std::string::npos);
 }
 
 TEST(FireflyApi, ARedirectToLoginSaysTheRequestWasNotAnApiCall)
