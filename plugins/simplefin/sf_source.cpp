@@ -275,6 +275,32 @@ FetchResult SimpleFinSource::poll(bool forListing)
                 accounts.push_back(toAccount(a, static_cast<int>(i)));
         }
     }
+    // A failing connection (or account) may be left out of the reply altogether. With every
+    // account wanted, an Ok result without a message would tell the host the list is complete,
+    // and it would remove that institution's accounts; naming the failure keeps them (their last
+    // values, a problem entity). A selector that matches nothing says so above.
+    if (selectors_.empty() || forListing) {
+        std::set<std::string> seenConnections;
+        std::set<std::string> seenAccounts;
+        for (const SfAccount& a : reply.accounts) {
+            seenConnections.insert(a.connection);
+            seenAccounts.insert(a.id);
+        }
+        const std::map<std::string, std::string> names(reply.connections.begin(),
+                                                       reply.connections.end());
+        for (const auto& [connection, why] : failedConnections) {
+            if (seenConnections.count(connection) != 0)
+                continue;
+            const auto name = names.find(connection);
+            missing.push_back((name == names.end() || name->second.empty()
+                                   ? std::string("a connection the SimpleFIN Bridge did not name")
+                                   : name->second) +
+                              ": " + why);
+        }
+        for (const auto& [account, why] : failedAccounts)
+            if (seenAccounts.count(account) == 0)
+                missing.push_back("an account not in the SimpleFIN Bridge's reply: " + why);
+    }
     if (forListing && !missing.empty())
         log_.warning("left out of the list: " + joined(missing));
     if (accounts.empty() && !missing.empty())

@@ -281,6 +281,53 @@ TEST_F(SimpleFin, OneFailingConnectionKeepsItsLastValuesWhileTheOtherPublishes)
     EXPECT_EQ(terminate(daemon), 0);
 }
 
+// With every account wanted (no accounts =), the Bridge leaving a failing connection's accounts
+// out of its reply must not remove them: their balances stay retained and the status says why.
+TEST_F(SimpleFin, AFailingConnectionLeftOutOfTheReplyKeepsItsAccounts)
+{
+    SfOptions options;
+    options.accounts = "";
+    writeConfig(options);
+    ASSERT_EQ(authorize(sf_.newToken()).exitCode, 0);
+    MqttProbe& live = probe();
+    ChildProcess& daemon = startDaemon();
+    ASSERT_TRUE(live.waitForPayload(topic::balance("savings"), "1200.50", kPollTimeout))
+        << daemon.transcript();
+    ASSERT_TRUE(live.waitForPayload(topic::balance("airline_miles"), "12500", kPollTimeout));
+
+    sf_.addError("con.auth", "sign in again", sfsim::kMaple, "", true);
+    sf_.setBalance(sfsim::kChecking, "99.99");
+    const std::size_t mark = live.size();
+    ASSERT_TRUE(live.waitForPayload(topic::balance("checking"), "99.99", kPollTimeout, mark))
+        << daemon.transcript();
+    const auto status = live.waitFor(
+        topic::kSourceStatus,
+        [](const std::string& p) {
+            return statusState(p) == "ok" &&
+                   jsonString(p, "error")
+                           .value_or("")
+                           .find("Maple Credit Union: the connection "
+                                 "needs you to log in") != std::string::npos;
+        },
+        kPollTimeout, mark);
+    ASSERT_TRUE(status) << daemon.transcript();
+    // A second poll of the same reply, then the retained topics as a new subscriber sees them.
+    sf_.setBalance(sfsim::kChecking, "98.00");
+    ASSERT_TRUE(live.waitForPayload(topic::balance("checking"), "98.00", kPollTimeout, mark));
+    MqttProbe& late = probe();
+    ASSERT_TRUE(late.sync(kMqttTimeout));
+    for (const std::string account : {"savings", "airline_miles"}) {
+        const auto balance = late.latest(topic::balance(account));
+        ASSERT_TRUE(balance) << account << " was removed";
+        EXPECT_FALSE(balance->payload.empty()) << account << " was removed";
+        EXPECT_TRUE(late.latest(topic::account(account)) &&
+                    !late.latest(topic::account(account))->payload.empty())
+            << account << " was removed";
+    }
+    EXPECT_EQ(late.latest(topic::balance("savings"))->payload, "1200.50");
+    EXPECT_EQ(terminate(daemon), 0);
+}
+
 TEST_F(SimpleFin, A402SaysPaymentIsNeededAndA403AsksForANewToken)
 {
     writeConfig();
