@@ -212,7 +212,7 @@ TEST_F(SimpleFinSourceTest, ListAccountsShowsEveryAccountIgnoringSelectors)
     EXPECT_EQ(r.accounts.size(), 4u);
 }
 
-TEST_F(SimpleFinSourceTest, TheDailyLimitDefaultsTo24AndRefusesMoreThanTheBridgeBlocks)
+TEST_F(SimpleFinSourceTest, TheDailyLimitDefaultsTo24AndRefusesWhatTheBridgeBlocks)
 {
     auto source = std::make_unique<SimpleFinSource>(services);
     ASSERT_TRUE(source->configure(config()).ok());
@@ -222,9 +222,13 @@ TEST_F(SimpleFinSourceTest, TheDailyLimitDefaultsTo24AndRefusesMoreThanTheBridge
     ASSERT_TRUE(source->configure(config({}, "48")).ok());
     EXPECT_EQ(limit->pollsPerDay(), 48u);
     EXPECT_EQ(log.count("above the 24 polls a day", LogLevel::Warning), 1u);
-    const ConfigResult tooMany = source->configure(config({}, "97"));
-    EXPECT_EQ(tooMany.key, "daily_limit");
-    EXPECT_THAT(tooMany.message, HasSubstr("blocks"));
+    ASSERT_TRUE(source->configure(config({}, "95")).ok());
+    EXPECT_EQ(limit->pollsPerDay(), 95u);
+    const ConfigResult blocked = source->configure(config({}, "96"));
+    EXPECT_EQ(blocked.key, "daily_limit") << "the Bridge blocks at 96";
+    EXPECT_THAT(blocked.message, HasSubstr("at most 95"));
+    EXPECT_THAT(blocked.message, HasSubstr("blocks"));
+    EXPECT_FALSE(source->configure(config({}, "97")).ok());
     EXPECT_FALSE(source->configure(config({}, "lots")).ok());
     EXPECT_NE(capabilityOf<Authorization>(*source), nullptr);
     EXPECT_EQ(capabilityOf<ConsentInfo>(*source), nullptr);
