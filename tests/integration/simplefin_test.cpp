@@ -486,7 +486,10 @@ TEST_F(SimpleFin, AQuotaWarningReachesTheStatusTopic)
 }
 
 // A Bridge answering the v1 shape (errors strings and org): the accounts publish, and its error
-// strings, which name no connection a program may rely on, are shown on the status topic.
+// strings are shown on the status topic. They name no connection a program may rely on (their
+// wording is the Bridge's and changes), so the failing institution's balances are published as
+// the Bridge returned them, without a problem entity: a documented limit of v1
+// (plugins/simplefin/README.md); their balance_date shows how old they are.
 TEST_F(SimpleFin, AnOlderBridgesV1ShapePublishesAndShowsItsErrors)
 {
     writeConfig();
