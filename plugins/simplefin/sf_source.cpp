@@ -103,11 +103,12 @@ ConfigResult SimpleFinSource::configure(const SourceConfig& config) noexcept
         if (const std::string text = it == config.values.end() ? "" : trim(it->second);
             !text.empty()) {
             unsigned parsed = 0;
-            if (!Poco::NumberParser::tryParseUnsigned(text, parsed) || parsed > kBridgeBlocksAt)
+            // The Bridge blocks at 96 a day, maybe for good (UNCONFIRMED how long): 95 at most.
+            if (!Poco::NumberParser::tryParseUnsigned(text, parsed) || parsed >= kBridgeBlocksAt)
                 return {"daily_limit",
-                        "daily_limit must be a whole number of polls per day, at most 96: the "
-                        "SimpleFIN Bridge blocks an Access URL that asks 96 times a day "
-                        "(0 = no limit, for tests only)"};
+                        "daily_limit must be a whole number of polls per day, at most 95: the "
+                        "SimpleFIN Bridge blocks an Access URL that asks 96 times a day, maybe "
+                        "for good (0 = no limit, for tests only)"};
             dailyLimit = parsed;
         }
         if (dailyLimit == 0 || dailyLimit > kDefaultDailyLimit)
@@ -274,6 +275,32 @@ FetchResult SimpleFinSource::poll(bool forListing)
             else
                 accounts.push_back(toAccount(a, static_cast<int>(i)));
         }
+    }
+    // A failing connection (or account) may be left out of the reply altogether. With every
+    // account wanted, an Ok result without a message would tell the host the list is complete,
+    // and it would remove that institution's accounts; naming the failure keeps them (their last
+    // values, a problem entity). A selector that matches nothing says so above.
+    if (selectors_.empty() || forListing) {
+        std::set<std::string> seenConnections;
+        std::set<std::string> seenAccounts;
+        for (const SfAccount& a : reply.accounts) {
+            seenConnections.insert(a.connection);
+            seenAccounts.insert(a.id);
+        }
+        const std::map<std::string, std::string> names(reply.connections.begin(),
+                                                       reply.connections.end());
+        for (const auto& [connection, why] : failedConnections) {
+            if (seenConnections.count(connection) != 0)
+                continue;
+            const auto name = names.find(connection);
+            missing.push_back((name == names.end() || name->second.empty()
+                                   ? std::string("a connection the SimpleFIN Bridge did not name")
+                                   : name->second) +
+                              ": " + why);
+        }
+        for (const auto& [account, why] : failedAccounts)
+            if (seenAccounts.count(account) == 0)
+                missing.push_back("an account not in the SimpleFIN Bridge's reply: " + why);
     }
     if (forListing && !missing.empty())
         log_.warning("left out of the list: " + joined(missing));

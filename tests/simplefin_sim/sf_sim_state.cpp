@@ -6,6 +6,7 @@
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/RandomStream.h>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -159,6 +160,12 @@ std::string SimState::body(bool version2, const std::vector<std::string>& warnin
         errors += std::string(errors.empty() ? "" : ",") + jsonString(w);
     std::string accounts;
     for (const SimAccount& a : accounts_) {
+        const bool dropped =
+            version2 && std::any_of(errors_.begin(), errors_.end(), [&](const SimError& e) {
+                return e.dropAccounts && e.connId == a.connId;
+            });
+        if (dropped)
+            continue;
         const SimConnection* conn = nullptr;
         for (const auto& c : connections_)
             if (c.connId == a.connId)

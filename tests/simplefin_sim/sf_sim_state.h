@@ -34,6 +34,8 @@ struct SimConnection {
 struct SimError {
     std::string code, msg, connId, accountId;
     bool useMessageKey = false;  ///< "message" instead of "msg" (the spec's own inconsistency)
+    /// v2: the connection's accounts are left out of the reply while the error lasts.
+    bool dropAccounts = false;
 };
 
 /// What GET /accounts answers, decided under the lock.

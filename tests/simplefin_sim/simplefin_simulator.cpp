@@ -107,7 +107,13 @@ public:
                                                                        : bad("unknown account");
         }
         if (post && path == "/error") {
-            SimError e{q["code"], q["msg"], q["conn"], q["account"], q.count("message_key") > 0};
+            SimError e;
+            e.code = q["code"];
+            e.msg = q["msg"];
+            e.connId = q["conn"];
+            e.accountId = q["account"];
+            e.useMessageKey = q.count("message_key") > 0;
+            e.dropAccounts = q.count("drop") > 0;
             if (e.code.empty())
                 return bad("code is required");
             s.addError(e);

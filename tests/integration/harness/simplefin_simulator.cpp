@@ -92,11 +92,13 @@ void SimpleFinSimulator::setBalance(const std::string& account, const std::strin
 }
 
 void SimpleFinSimulator::addError(const std::string& code, const std::string& msg,
-                                  const std::string& conn, const std::string& account)
+                                  const std::string& conn, const std::string& account,
+                                  bool dropAccounts)
 {
     request("POST", "/error?code=" + encode(code) + "&msg=" + encode(msg) +
                         (conn.empty() ? "" : "&conn=" + encode(conn)) +
-                        (account.empty() ? "" : "&account=" + encode(account)));
+                        (account.empty() ? "" : "&account=" + encode(account)) +
+                        (dropAccounts ? "&drop=1" : ""));
 }
 
 void SimpleFinSimulator::clearErrors()

@@ -38,9 +38,10 @@ public:
     std::string newToken();
     void setBalance(const std::string& account, const std::string& balance,
                     const std::string& available = "");
-    /// An errlist entry for a connection (conn) or an account (account key).
+    /// An errlist entry for a connection (conn) or an account (account key); `dropAccounts`:
+    /// v2 replies leave the connection's accounts out while it lasts.
     void addError(const std::string& code, const std::string& msg, const std::string& conn,
-                  const std::string& account = "");
+                  const std::string& account = "", bool dropAccounts = false);
     void clearErrors();
     /// Every Access URL issued so far stops working (403 HTML).
     void revoke();

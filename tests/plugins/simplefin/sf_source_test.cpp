@@ -115,6 +115,37 @@ TEST_F(SimpleFinSourceTest, AnAccountErrorAndAnUnknownSubcodeFallBackToThePrefix
                                      "not read the account"));
 }
 
+// With every account wanted, a connection whose accounts the Bridge leaves out of the reply
+// must not look like a complete list: the host would remove that institution's accounts.
+TEST_F(SimpleFinSourceTest, AFailingConnectionMissingFromTheReplyMakesTheResultPartial)
+{
+    std::string body = withErrlist(
+        R"({"code":"con.auth","msg":"Log in again","conn_id":"CON-2"},
+           {"code":"act.failed","msg":"later","account_id":"ACT-zzz"})");
+    const auto from = body.find(R"(,
+  {"id":"ACT-ccc")");
+    body.erase(from, body.rfind(']') - from);  // the Credit Union's accounts are not sent
+    auto source = authorizedSource();
+    http.expect("GET", kAccountsUrl, 200, body);
+    const FetchResult r = source->fetch();
+    ASSERT_EQ(r.status, FetchStatus::Ok) << r.message;
+    ASSERT_EQ(r.accounts.size(), 2u);
+    EXPECT_THAT(r.message, HasSubstr("Maple Credit Union: the connection needs you to log in to "
+                                     "the bank again"));
+    EXPECT_THAT(r.message, HasSubstr("an account not in the SimpleFIN Bridge's reply: the "
+                                     "SimpleFIN Bridge could not read the account; it tries "
+                                     "again later"));
+
+    // Every connection failing and no account sent: a failure, nothing is removed.
+    body = withErrlist(R"({"code":"con.","msg":"down","conn_id":"CON-1"})");
+    body.erase(body.find(R"({"id":"ACT-aaa")"), body.rfind(']') - body.find(R"({"id":"ACT-aaa")"));
+    http.expect("GET", kAccountsUrl, 200, body);
+    const FetchResult none = source->fetch();
+    EXPECT_EQ(none.status, FetchStatus::Temporary);
+    EXPECT_THAT(none.message, HasSubstr("Chase: the SimpleFIN Bridge could not read this "
+                                        "connection"));
+}
+
 TEST_F(SimpleFinSourceTest, EveryAccountFailingIsAFailure)
 {
     auto source = authorizedSource();
@@ -181,7 +212,7 @@ TEST_F(SimpleFinSourceTest, ListAccountsShowsEveryAccountIgnoringSelectors)
     EXPECT_EQ(r.accounts.size(), 4u);
 }
 
-TEST_F(SimpleFinSourceTest, TheDailyLimitDefaultsTo24AndRefusesMoreThanTheBridgeBlocks)
+TEST_F(SimpleFinSourceTest, TheDailyLimitDefaultsTo24AndRefusesWhatTheBridgeBlocks)
 {
     auto source = std::make_unique<SimpleFinSource>(services);
     ASSERT_TRUE(source->configure(config()).ok());
@@ -191,9 +222,13 @@ TEST_F(SimpleFinSourceTest, TheDailyLimitDefaultsTo24AndRefusesMoreThanTheBridge
     ASSERT_TRUE(source->configure(config({}, "48")).ok());
     EXPECT_EQ(limit->pollsPerDay(), 48u);
     EXPECT_EQ(log.count("above the 24 polls a day", LogLevel::Warning), 1u);
-    const ConfigResult tooMany = source->configure(config({}, "97"));
-    EXPECT_EQ(tooMany.key, "daily_limit");
-    EXPECT_THAT(tooMany.message, HasSubstr("blocks"));
+    ASSERT_TRUE(source->configure(config({}, "95")).ok());
+    EXPECT_EQ(limit->pollsPerDay(), 95u);
+    const ConfigResult blocked = source->configure(config({}, "96"));
+    EXPECT_EQ(blocked.key, "daily_limit") << "the Bridge blocks at 96";
+    EXPECT_THAT(blocked.message, HasSubstr("at most 95"));
+    EXPECT_THAT(blocked.message, HasSubstr("blocks"));
+    EXPECT_FALSE(source->configure(config({}, "97")).ok());
     EXPECT_FALSE(source->configure(config({}, "lots")).ok());
     EXPECT_NE(capabilityOf<Authorization>(*source), nullptr);
     EXPECT_EQ(capabilityOf<ConsentInfo>(*source), nullptr);

@@ -127,7 +127,7 @@ TEST_F(SimpleFinSim, AccountsNeedTheAccessUrlsCredentials)
 TEST_F(SimpleFinSim, ConnectionErrorsFaultsAndBalancesAreControllable)
 {
     const std::string auth = claimNew();
-    sim.state().addError({"con.auth", "Please reauthenticate", "CON-2", "", true});
+    sim.state().addError({"con.auth", "Please reauthenticate", "CON-2", "", true, false});
     sim.state().setBalance("checking", "12.50", std::nullopt);
     Reply r = call("GET", "/simplefin/accounts?version=2", auth);
     EXPECT_NE(
@@ -143,6 +143,13 @@ TEST_F(SimpleFinSim, ConnectionErrorsFaultsAndBalancesAreControllable)
     r = call("GET", "/simplefin/accounts?version=2", auth);
     EXPECT_NE(r.body.find("Connection to Maple Credit Union may need attention"),
               std::string::npos);
+
+    // drop: the failing connection's accounts are left out of v2 replies.
+    sim.state().setFault("none");
+    sim.state().addError({"con.", "Bank down", "CON-1", "", false, true});
+    r = call("GET", "/simplefin/accounts?version=2", auth);
+    EXPECT_EQ(r.body.find("Checking"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("Savings"), std::string::npos) << r.body;
 }
 
 TEST_F(SimpleFinSim, TheBridgeWarnsAbove48AndBlocksAbove96ADay)
