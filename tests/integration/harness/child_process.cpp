@@ -306,6 +306,17 @@ void ChildProcess::signal(int sig)
     ::syscall(SYS_pidfd_send_signal, pidFd_, sig, nullptr, 0);
 }
 
+void ChildProcess::stop(Millis timeout)
+{
+    if (exitStatus())
+        return;
+    signal(SIGTERM);
+    if (!waitExit(timeout)) {
+        signal(SIGKILL);
+        waitExit(timeout);
+    }
+}
+
 std::size_t ChildProcess::lineCount(Stream stream) const
 {
     std::lock_guard<std::mutex> lock(mutex_);

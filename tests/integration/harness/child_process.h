@@ -68,6 +68,8 @@ public:
 
     /// Sends `sig` to the child (ignored once it has been reaped).
     void signal(int sig);
+    /// SIGTERM, then SIGKILL if it is still running after `timeout`; nothing once it ended.
+    void stop(Millis timeout);
 
     std::size_t lineCount(Stream stream) const;
     std::vector<std::string> lines(Stream stream) const;

@@ -124,14 +124,8 @@ void EnableBankingSimulator::start(const std::vector<std::string>& extraArgs)
 
 void EnableBankingSimulator::stop()
 {
-    if (!process_ || process_->exitStatus()) {
-        return;
-    }
-    process_->signal(SIGTERM);
-    if (!process_->waitExit(kStopTimeout)) {
-        process_->signal(SIGKILL);
-        process_->waitExit(kStopTimeout);
-    }
+    if (process_)
+        process_->stop(kStopTimeout);
 }
 
 std::string EnableBankingSimulator::apiUrl() const

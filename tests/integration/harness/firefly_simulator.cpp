@@ -54,13 +54,8 @@ void FireflySimulator::start(const std::vector<std::string>& extraArgs)
 
 void FireflySimulator::stop()
 {
-    if (!process_ || process_->exitStatus())
-        return;
-    process_->signal(SIGTERM);
-    if (!process_->waitExit(kStopTimeout)) {
-        process_->signal(SIGKILL);
-        process_->waitExit(kStopTimeout);
-    }
+    if (process_)
+        process_->stop(kStopTimeout);
 }
 
 std::string FireflySimulator::httpsUrl() const

@@ -70,13 +70,8 @@ void SimpleFinSimulator::start()
 
 void SimpleFinSimulator::stop()
 {
-    if (!process_ || process_->exitStatus())
-        return;
-    process_->signal(SIGTERM);
-    if (!process_->waitExit(kStopTimeout)) {
-        process_->signal(SIGKILL);
-        process_->waitExit(kStopTimeout);
-    }
+    if (process_)
+        process_->stop(kStopTimeout);
 }
 
 std::string SimpleFinSimulator::newToken()

@@ -120,14 +120,8 @@ void Simulator::start(const std::string& cert)
 
 void Simulator::stop()
 {
-    if (!process_ || process_->exitStatus()) {
-        return;
-    }
-    process_->signal(SIGTERM);
-    if (!process_->waitExit(kStopTimeout)) {
-        process_->signal(SIGKILL);
-        process_->waitExit(kStopTimeout);
-    }
+    if (process_)
+        process_->stop(kStopTimeout);
 }
 
 std::string Simulator::authUrl() const
