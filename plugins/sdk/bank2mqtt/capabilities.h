@@ -8,6 +8,8 @@
 // and the host may ask for either.
 #pragma once
 
+#include "bank2mqtt/fetch_result.h"
+
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -106,6 +108,93 @@ public:
     virtual ~CallLimit() = default;
     /// Polls (one fetch()) allowed per rolling 24 h; 0 = no limit. Read after configure().
     virtual std::uint32_t pollsPerDay() const noexcept = 0;
+};
+
+/// One entry of an account's statement, as the bank lists it.
+struct Transaction {
+    /// The bank's own id of this entry, when it stays the same from poll to poll (and, where
+    /// the bank does so, once a pending entry books). Empty when the bank has none: the host
+    /// then tells entries apart by date, amount and text. Never published as it is.
+    std::string id;
+    /// Money into (positive) or out of (negative) the account, in the account's own unit and
+    /// precision (the Account's balance currency and decimals).
+    Money amount;
+    /// The booking date as the bank gives it, "YYYY-MM-DD"; for a pending entry its
+    /// transaction or value date, or "" when the bank gives none (the host uses today).
+    std::string date;
+    /// The bank's text for the entry, as it gives it: the merchant or the payer
+    /// ("NARVESEN OSLO S", "Lommepenger fra pappa"). Never the counterpart's account number
+    /// from a structured field (leave those out); the host masks every number of 6 or more
+    /// digits in it (account numbers, national ids, card numbers) and cuts it to 120 code points
+    /// before it leaves the process.
+    std::string text;
+    /// Reserved or authorised, not booked yet.
+    bool pending = false;
+};
+
+/// The transactions of one account.
+struct AccountTransactions {
+    std::string fingerprint;  ///< Account::fingerprint of the account, as fetch() gave it
+    std::vector<Transaction> transactions;  ///< booked and pending, in any order
+};
+
+/// What fetchTransactions() returns; statuses and `message` mean what they mean for fetch().
+struct TransactionsResult {
+    FetchStatus status = FetchStatus::Temporary;
+    /// Ok: one entry per account it read (an account with no entries has an empty list).
+    /// An account of the last fetch() missing here was not read this time (say why in
+    /// `message`): the host publishes nothing for it and asks again next time.
+    std::vector<AccountTransactions> accounts;
+    std::optional<std::chrono::seconds> retryAfter;
+    std::string message;
+
+    static TransactionsResult ok(std::vector<AccountTransactions> accounts)
+    {
+        TransactionsResult r;
+        r.status = FetchStatus::Ok;
+        r.accounts = std::move(accounts);
+        return r;
+    }
+    static TransactionsResult failure(FetchStatus status, std::string message,
+                                      std::optional<std::chrono::seconds> retryAfter = std::nullopt)
+    {
+        TransactionsResult r;
+        r.status = status;
+        r.message = std::move(message);
+        r.retryAfter = retryAfter;
+        return r;
+    }
+};
+
+/// A bank that can list an account's transactions. The host offers the new ones to Home
+/// Assistant as events (`transactions = true` in the source's section); it remembers what it
+/// has published, so a plugin simply lists what the bank has in the window asked for.
+///
+/// Order of calls, all on the thread that calls fetch(): enableTransactions() once after
+/// configure() when the section asks for transactions; then, after an Ok fetch(),
+/// fetchTransactions() at most as often as fetchesPerDay() allows.
+class TransactionFeed {
+public:
+    static constexpr const char* kName = "bank2mqtt.transactions";
+    static constexpr std::uint32_t kVersion = 1;
+
+    virtual ~TransactionFeed() = default;
+    /// The source's section says `transactions = true`. A plugin whose bank sends the
+    /// transactions in the same reply as the balances (SimpleFIN) asks for them in fetch()
+    /// from now on; others need do nothing.
+    virtual void enableTransactions() noexcept = 0;
+    /// The booked transactions dated on or after `since` ("YYYY-MM-DD", UTC) and every
+    /// pending one, of the accounts the last Ok fetch() returned. Follows the bank's paging to
+    /// the end, within a bound of its own (a reply that would not end is Temporary). Blocks on
+    /// the network. A plugin that got the transactions with fetch() returns those, sends no
+    /// request, and uses the `since` of the previous call for its next fetch() (two weeks
+    /// back before the first call).
+    virtual TransactionsResult fetchTransactions(const std::string& since) noexcept = 0;
+    /// fetchTransactions() calls the bank allows per rolling 24 h, counted apart from the
+    /// balances (PSD2: 4 per account on the transactions endpoint); 0 = no limit of its own.
+    /// The host keeps this budget apart from CallLimit's, so transactions never take a
+    /// balance poll's call. A plugin that sends no request in fetchTransactions() says 0.
+    virtual std::uint32_t fetchesPerDay() const noexcept = 0;
 };
 
 }  // namespace bank2mqtt
