@@ -133,6 +133,17 @@ HttpRequest balancesRequest(const Endpoint& endpoint, const std::string& jwt, st
     return request(endpoint, jwt, "GET", "/accounts/" + formUrlEncode(uid) + "/balances");
 }
 
+HttpRequest transactionsRequest(const Endpoint& endpoint, const std::string& jwt,
+                                std::string_view uid, std::string_view dateFrom,
+                                std::string_view continuationKey)
+{
+    std::string path =
+        "/accounts/" + formUrlEncode(uid) + "/transactions?date_from=" + formUrlEncode(dateFrom);
+    if (!continuationKey.empty())
+        path += "&continuation_key=" + formUrlEncode(continuationKey);
+    return request(endpoint, jwt, "GET", path);
+}
+
 // ---- /application, /aspsps ---------------------------------------------------------------------
 
 ApplicationReply parseApplicationReply(const HttpResponse& r, const ReplyContext& c)

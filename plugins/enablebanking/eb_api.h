@@ -18,6 +18,7 @@
 //   GET  /sessions/{id}        {status: AUTHORIZED|EXPIRED|CLOSED|REVOKED|..., accounts_data[],
 //                               access}
 //   GET  /accounts/{uid}/balances  see eb_balances.h
+//   GET  /accounts/{uid}/transactions  see eb_transactions.h
 // AccountResource: uid (valid only while its session is AUTHORIZED, NEW at every consent, may be
 // missing for blocked accounts), identification_hash (stable across sessions), account_id.iban,
 // currency, details (the label the holder or bank set), product, cash_account_type, and `name`
@@ -62,6 +63,11 @@ HttpRequest sessionRequest(const Endpoint& endpoint, const std::string& jwt,
 /// GET /accounts/{uid}/balances, unattended: no PSU headers (sending them claims the account
 /// holder is present, and lifts the bank's 4-a-day limit only when that is true).
 HttpRequest balancesRequest(const Endpoint& endpoint, const std::string& jwt, std::string_view uid);
+/// GET /accounts/{uid}/transactions?date_from=<dateFrom>[&continuation_key=<key>], unattended
+/// like balancesRequest. The official samples send date_from with every page.
+HttpRequest transactionsRequest(const Endpoint& endpoint, const std::string& jwt,
+                                std::string_view uid, std::string_view dateFrom,
+                                std::string_view continuationKey = {});
 
 // ---- GET /application ---------------------------------------------------------------------
 

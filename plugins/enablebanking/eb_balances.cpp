@@ -93,9 +93,7 @@ std::optional<Money> moneyOf(const Entry& e, std::string& why)
         return std::nullopt;
     }
     const auto text = stringMember(amount, "amount");
-    const auto minor = text && isPlainDecimal(*text)
-                           ? parseDecimalToMinor(*text, currencyDecimals(currency))
-                           : std::nullopt;
+    const auto minor = text ? exactAmount(*text, currency) : std::nullopt;
     if (!minor) {
         why = "the " + e.type + " amount is not an exact decimal in " + currency;
         return std::nullopt;
@@ -165,6 +163,13 @@ void readBalances(const Object::Ptr& body, const BalancePreference& preference,
 }
 
 }  // namespace
+
+std::optional<std::int64_t> exactAmount(std::string_view text, std::string_view currency)
+{
+    if (!isPlainDecimal(text))
+        return std::nullopt;
+    return parseDecimalToMinor(text, currencyDecimals(currency));
+}
 
 std::optional<std::vector<std::string>> parseBalanceTypes(std::string_view text, std::string& error)
 {

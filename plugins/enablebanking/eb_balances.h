@@ -19,6 +19,7 @@
 #include "bank2mqtt/fetch_result.h"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,6 +55,11 @@ struct BalancesReply {
     std::optional<BalanceDate> balanceDate;  ///< of the entry that gave `balance`
     bool ok() const { return status.ok(); }
 };
+
+/// An AmountType `amount` in minor units of `currency` (ISO 4217 decimals), exactly; nullopt
+/// for anything but -?digits(.digits)? (no exponent, '+', ',' or spaces) and for more non-zero
+/// decimals than the currency has. Balances and transactions share it.
+std::optional<std::int64_t> exactAmount(std::string_view text, std::string_view currency);
 
 /// Classifies the reply (errors as in eb_errors.h, EbCall::Balances) and picks the amounts.
 /// When a type occurs more than once, its first entry counts.

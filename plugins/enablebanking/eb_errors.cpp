@@ -28,13 +28,15 @@ const char* callName(EbCall call)
         return "an account's balances";
     case EbCall::Details:
         return "an account's details";
+    case EbCall::Transactions:
+        return "an account's transactions";
     }
     return "a request";
 }
 
 bool accountCall(EbCall call)
 {
-    return call == EbCall::Balances || call == EbCall::Details;
+    return call == EbCall::Balances || call == EbCall::Details || call == EbCall::Transactions;
 }
 
 std::string lower(std::string text)
@@ -200,6 +202,15 @@ EbStatus classifyError(const HttpResponse& r, EbCall call, const ReplyContext& c
                     "the bank refuses unattended reads of this account " + tag +
                         ": it answers only while the account holder is present",
                     code);
+    // The transaction listing's own refusals (OpenAPI ErrorCode): a period or a page key the
+    // bank will not take is that account's problem, not the consent's.
+    if (call == EbCall::Transactions &&
+        (code == "WRONG_TRANSACTIONS_PERIOD" || code == "WRONG_CONTINUATION_KEY" ||
+         code == "DATE_FROM_IN_FUTURE" || code == "WRONG_DATE_INTERVAL"))
+        return make(
+            EbOutcome::AccountError,
+            withText("the bank refused the transaction listing of this account " + tag, body),
+            code);
     if (accountCall(call) && code == "WRONG_REQUEST_PARAMETERS")
         return make(EbOutcome::AccountError,
                     withText("Enable Banking refused the request for this account " + tag, body),

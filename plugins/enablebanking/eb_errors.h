@@ -41,7 +41,7 @@ FetchStatus toFetchStatus(EbOutcome outcome) noexcept;
 
 /// Which call a reply answers; it changes the wording and a few meanings (a 422 about consent
 /// validity only on Auth, account errors only on account calls).
-enum class EbCall { Application, Aspsps, Auth, Sessions, Session, Balances, Details };
+enum class EbCall { Application, Aspsps, Auth, Sessions, Session, Balances, Details, Transactions };
 
 /// A classified reply. `message` is one sentence fit for the status topic and the log: it never
 /// holds an IBAN, session id, authorization code, JWT or holder name (bank texts are passed

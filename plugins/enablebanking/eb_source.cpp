@@ -95,6 +95,8 @@ void* EnableBankingSource::capability(const std::string& name, std::uint32_t ver
         return static_cast<ConsentInfo*>(this);
     if (name == CallLimit::kName && version == CallLimit::kVersion)
         return static_cast<CallLimit*>(this);
+    if (name == TransactionFeed::kName && version == TransactionFeed::kVersion)
+        return static_cast<TransactionFeed*>(this);
     return nullptr;
 }
 
@@ -296,6 +298,7 @@ FetchResult EnableBankingSource::readBalances(const StoredSession& session,
                                               bool forListing)
 {
     std::vector<Account> accounts;
+    std::vector<FetchedAccount> fetched;
     std::vector<std::string> problems;
     for (const auto& [selector, index] : picks) {
         const StoredAccount& stored = session.accounts[index];
@@ -328,6 +331,7 @@ FetchResult EnableBankingSource::readBalances(const StoredSession& session,
         account.available = reply.available;
         if (reply.balanceDate)
             account.balanceDate = reply.balanceDate->at;
+        fetched.push_back({stored.uid, stored.fingerprint, stored.label, reply.balance.currency});
         accounts.push_back(std::move(account));
     }
     std::string message;
@@ -335,6 +339,10 @@ FetchResult EnableBankingSource::readBalances(const StoredSession& session,
         message += (message.empty() ? "" : "; ") + problem;
     if (accounts.empty() && !picks.empty())
         return FetchResult::failure(FetchStatus::Temporary, message);
+    if (!forListing) {
+        fetched_ = std::move(fetched);
+        fetchedSessionRef_ = session.sessionRef;
+    }
     if (!message.empty() && forListing)
         log_.warning("left out of the list: " + message);
     FetchResult result = FetchResult::ok(std::move(accounts));

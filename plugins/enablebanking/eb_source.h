@@ -6,6 +6,7 @@
 #include "eb_balances.h"
 #include "eb_jwt.h"
 #include "eb_session.h"
+#include "eb_transactions.h"
 
 #include "bank2mqtt/bank_source.h"
 #include "bank2mqtt/capabilities.h"
@@ -36,11 +37,16 @@ namespace bank2mqtt::enablebanking {
 /// URL and pastes back the address the browser ends on; POST /sessions creates the session,
 /// which is stored with one StateStore::put. Nothing is stored when any step fails.
 ///
+/// Transactions (TransactionFeed): one paged GET /accounts/{uid}/transactions per account that
+/// the last Ok fetch() returned, with that fetch's uids, at most kMaxTransactionPages pages each;
+/// the listing has a daily budget of its own, the same daily_limit (PSD2 counts per endpoint).
+///
 /// Threads and errors: as BankSource (one caller at a time, no exceptions escape).
 class EnableBankingSource final : public BankSource,
                                   public Authorization,
                                   public ConsentInfo,
-                                  public CallLimit {
+                                  public CallLimit,
+                                  public TransactionFeed {
 public:
     /// Keeps references to the services; the host keeps them alive longer than this object.
     explicit EnableBankingSource(const Services& services);
@@ -57,14 +63,28 @@ public:
     std::optional<std::chrono::system_clock::time_point> consentEnd() const noexcept override;
     std::uint32_t pollsPerDay() const noexcept override { return dailyLimit_; }
 
+    /// Nothing to do: the transactions are a call of their own, made in fetchTransactions().
+    void enableTransactions() noexcept override {}
+    TransactionsResult fetchTransactions(const std::string& since) noexcept override;
+    std::uint32_t fetchesPerDay() const noexcept override { return dailyLimit_; }
+
     /// JWTs signed so far (the benchmark's "signatures per poll").
     std::uint64_t jwtSignatures() const { return jwt_ ? jwt_->signatures() : 0; }
 
     static constexpr const char* kSessionStateKey = "session";
     static constexpr std::uint32_t kDefaultDailyLimit = 4;
+    /// Pages of one account's listing before the bank is taken to be looping.
+    static constexpr int kMaxTransactionPages = 20;
 
 private:
     enum class Stage { Idle, ChooseBank, AwaitRedirect };
+    /// An account as the last Ok fetch() read it: what its transactions are asked and read with.
+    struct FetchedAccount {
+        std::string uid;
+        std::string fingerprint;
+        std::string label;
+        std::string currency;  ///< of its balance: transactions are read in this unit
+    };
 
     ConfigResult applyConfig(const SourceConfig& config);
     /// The stored consent if there is one for this application, else why not (AuthRequired).
@@ -72,6 +92,9 @@ private:
     FetchResult readBalances(const StoredSession& session,
                              const std::vector<std::pair<int, std::size_t>>& picks,
                              bool forListing);
+    TransactionsResult readTransactions(const StoredSession& session, const std::string& since);
+    EbStatus listTransactions(const StoredSession& session, const FetchedAccount& account,
+                              const std::string& since, std::vector<Transaction>& out);
     HttpResponse send(const HttpRequest& request, const std::string& what);
     ReplyContext replyContext(const StoredSession* session = nullptr) const;
     std::optional<std::string> token(std::string& error);
@@ -100,7 +123,9 @@ private:
     std::vector<std::string> selectors_;
     std::string binding_;
     std::unique_ptr<JwtCache> jwt_;
-    std::string lastJwt_;  ///< redacted from replies
+    std::string lastJwt_;                  ///< redacted from replies
+    std::vector<FetchedAccount> fetched_;  ///< the last Ok fetch()'s accounts
+    std::string fetchedSessionRef_;        ///< its consent; "" before the first Ok fetch()
 
     // The authorization in progress.
     Stage stage_ = Stage::Idle;
