@@ -43,7 +43,8 @@ Route route(const std::string& method, const std::string& path)
     if (n == 2 && parts[0] == "sessions") {
         return {method == "DELETE" ? "session_delete" : "session", parts[1], "GET, DELETE"};
     }
-    if (n == 3 && parts[0] == "accounts" && (parts[2] == "details" || parts[2] == "balances")) {
+    if (n == 3 && parts[0] == "accounts" &&
+        (parts[2] == "details" || parts[2] == "balances" || parts[2] == "transactions")) {
         return {parts[2], parts[1], "GET"};
     }
     return {};
@@ -110,6 +111,16 @@ std::optional<EbResponse> faultReply(EbSimState& state, const Fault& fault)
         return std::nullopt;  // applied to the normal reply
     }
     return std::nullopt;
+}
+
+TransactionQuery transactionQuery(const std::map<std::string, std::string>& params)
+{
+    const auto value = [&](const char* name) {
+        const auto it = params.find(name);
+        return it == params.end() ? std::string() : it->second;
+    };
+    return {value("date_from"), value("date_to"), value("transaction_status"),
+            value("continuation_key")};
 }
 
 std::string stringAt(const Poco::JSON::Object::Ptr& object, const std::string& name)
@@ -235,7 +246,8 @@ EbResponse respondToApi(EbSimState& state, const JwtVerifier& verifier, const Eb
         return errorResponse(403, "Application is not active", "");
     }
     EbAccount account;
-    const bool data = r.endpoint == "details" || r.endpoint == "balances";
+    const bool data =
+        r.endpoint == "details" || r.endpoint == "balances" || r.endpoint == "transactions";
     if (data) {
         const Outcome found = state.accountByUid(r.id, account);
         if (found.error) {
@@ -249,7 +261,21 @@ EbResponse respondToApi(EbSimState& state, const JwtVerifier& verifier, const Eb
         }
     }
     EbResponse response;
-    if (data) {
+    if (r.endpoint == "transactions") {
+        const auto query = parseQuery(request.query);
+        if (!query) {
+            return errorResponse(422, "Wrong request parameters provided",
+                                 "WRONG_REQUEST_PARAMETERS", "malformed query string");
+        }
+        const TransactionQuery q = transactionQuery(*query);
+        // Only a listing's first page spends the budget (sim's choice: how banks count the
+        // pages of one listing is not published).
+        if (q.continuationKey.empty() &&
+            !state.spendCall(account.key, DataEndpoint::Transactions, request.psuPresent)) {
+            return rateLimited();
+        }
+        response = fromOutcome(state.transactionsPage(account.key, account.currency, r.id, q));
+    } else if (data) {
         const auto endpoint =
             r.endpoint == "details" ? DataEndpoint::Details : DataEndpoint::Balances;
         if (!state.spendCall(account.key, endpoint, request.psuPresent)) {

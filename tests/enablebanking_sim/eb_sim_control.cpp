@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The control port's routes: balances, sessions, application state, faults, clock, counters.
+// The control port's routes: balances, transactions, sessions, application state, faults,
+// clock, counters.
 #include "eb_sim_control.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -57,11 +58,12 @@ EbResponse setFault(EbSimState& state, const Params& params)
     Fault fault;
     fault.mode = *mode;
     static const Poco::RegularExpression endpoints(
-        "^(any|application|aspsps|auth|sessions|session|session_delete|details|balances)$");
+        "^(any|application|aspsps|auth|sessions|session|session_delete|details|balances|"
+        "transactions)$");
     if (params.count("endpoint")) {
         if (!endpoints.match(params.at("endpoint"))) {
             return error(400, "endpoint must be any, application, aspsps, auth, sessions, "
-                              "session, session_delete, details or balances");
+                              "session, session_delete, details, balances or transactions");
         }
         fault.endpoint = params.at("endpoint");
     }
@@ -106,6 +108,70 @@ EbResponse setBalances(EbSimState& state, const Params& params)
         return error(404, "no account with that key, IBAN or identification hash");
     }
     return ok();
+}
+
+std::string param(const Params& params, const std::string& name, const std::string& fallback = "")
+{
+    const auto it = params.find(name);
+    return it == params.end() ? fallback : it->second;
+}
+
+// amount=-49.00 (signed: '-' is a debit), or amount=49.00&indicator=DBIT; text is the
+// counterpart's name (creditor of a debit, debtor of a credit).
+EbResponse addTransaction(EbSimState& state, const Params& params)
+{
+    static const Poco::RegularExpression amount("^-?[0-9]{1,15}(\\.[0-9]{1,4})?$");
+    static const Poco::RegularExpression date("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+    const auto dateOrNone = [](const std::string& text) {
+        return text.empty() || date.match(text);
+    };
+    static const Poco::RegularExpression word("^[A-Z]{4}$");
+    EbTransaction t;
+    std::string value = param(params, "amount");
+    t.indicator = param(params, "indicator", value.rfind('-', 0) == 0 ? "DBIT" : "CRDT");
+    t.amount = value.rfind('-', 0) == 0 ? value.substr(1) : value;
+    t.status = param(params, "status", "BOOK");
+    t.bookingDate = param(params, "booking_date", param(params, "date"));
+    t.transactionDate = param(params, "date");
+    t.currency = param(params, "currency");
+    t.entryReference = param(params, "entry_reference", "auto");
+    if (!params.count("account") || !amount.match(value) ||
+        (t.indicator != "DBIT" && t.indicator != "CRDT") || !word.match(t.status) ||
+        !dateOrNone(t.bookingDate) || !dateOrNone(t.transactionDate)) {
+        return error(400, "give account, amount (e.g. -49.00, or 49.00 with indicator=DBIT|CRDT), "
+                          "and optionally text, status (BOOK, PDNG, ...), date=YYYY-MM-DD, "
+                          "entry_reference (empty: none), remittance, currency, "
+                          "creditor_account / debtor_account (IBAN)");
+    }
+    if (t.status != "BOOK" && !params.count("booking_date")) {
+        t.bookingDate.clear();  // a pending entry is not on the books yet
+    }
+    (t.indicator == "DBIT" ? t.creditorName : t.debtorName) = param(params, "text");
+    t.creditorIban = param(params, "creditor_account");
+    t.debtorIban = param(params, "debtor_account");
+    if (params.count("remittance")) {
+        t.remittance.push_back(params.at("remittance"));
+    }
+    const auto reference = state.addTransaction(params.at("account"), t);
+    if (!reference) {
+        return error(404, "no account with that key, IBAN or identification hash");
+    }
+    return jsonResponse(200, "{\"entry_reference\":" + jsonString(*reference) + "}");
+}
+
+EbResponse bookTransaction(EbSimState& state, const Params& params)
+{
+    const std::string keep = param(params, "keep_reference", "1");
+    if (!params.count("account") || !params.count("entry_reference") ||
+        (keep != "0" && keep != "1")) {
+        return error(400, "give account, entry_reference and keep_reference=1|0");
+    }
+    const auto reference =
+        state.bookTransaction(params.at("account"), params.at("entry_reference"), keep == "1");
+    if (!reference) {
+        return error(404, "no pending entry with that entry_reference on that account");
+    }
+    return jsonResponse(200, "{\"entry_reference\":" + jsonString(*reference) + "}");
 }
 
 class ControlRequestHandler : public Poco::Net::HTTPRequestHandler {
@@ -183,6 +249,20 @@ EbResponse respondToControl(EbSimState& state, const EbRequest& request)
     }
     if (path == "/balances" || path == "/balance") {
         return setBalances(state, params);
+    }
+    if (path == "/transactions") {
+        return addTransaction(state, params);
+    }
+    if (path == "/transactions/book") {
+        return bookTransaction(state, params);
+    }
+    if (path == "/page-size") {
+        long long n = 0;
+        if (!params.count("n") || !intParam(params, "n", 1, 1000, n)) {
+            return error(400, "n is required: entries per transactions page, 1 to 1000");
+        }
+        state.setTransactionPageSize(static_cast<int>(n));
+        return ok();
     }
     if (path == "/expire-sessions") {
         const std::string session = params.count("session") ? params.at("session") : "";

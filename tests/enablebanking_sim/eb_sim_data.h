@@ -2,6 +2,7 @@
 // The simulator's dataset (a Norwegian customer's accounts, the banks) and its JSON shapes.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,24 @@ struct EbAccount {
     long long lastChange = 0;  ///< Unix seconds of the last balance change (sim clock)
 };
 
+/// One entry of an account's statement (OpenAPI Transaction). The counterpart's IBAN is there
+/// to prove that a client never shows it.
+struct EbTransaction {
+    std::string entryReference;  ///< "" = the bank gives none
+    std::string amount;          ///< unsigned decimal string, "49.00"
+    std::string indicator;       ///< CRDT or DBIT
+    std::string status;          ///< BOOK, PDNG, ...
+    std::string currency;        ///< "" = the account's
+    std::string bookingDate;     ///< "" for a pending entry
+    std::string valueDate;
+    std::string transactionDate;
+    std::string creditorName;
+    std::string debtorName;
+    std::string creditorIban;
+    std::string debtorIban;
+    std::vector<std::string> remittance;
+};
+
 /// A bank as /aspsps lists it.
 struct EbAspsp {
     std::string name;
@@ -37,6 +56,9 @@ struct EbAspsp {
 
 /// The default customer: three NOK accounts with different balance type sets.
 std::vector<EbAccount> defaultAccounts();
+/// The default entries per account key: two booked ones on lommepenger, 3 and 2 days before
+/// `now` (Unix seconds), one of them with the payer's IBAN.
+std::map<std::string, std::vector<EbTransaction>> defaultTransactions(long long now);
 /// The banks: several in Norway (two SpareBank 1 banks, so a name can be ambiguous), one in
 /// Finland.
 std::vector<EbAspsp> defaultAspsps();
@@ -50,5 +72,7 @@ std::string accountResourceJson(const EbAccount& account, const std::string& uid
 std::string aspspJson(const EbAspsp& aspsp, long long maximumConsentValidity);
 /// {"balances":[BalanceResource...]} of `account`, reference dates from `now`.
 std::string balancesJson(const EbAccount& account, long long now);
+/// One Transaction object; `currency` is the account's, used when the entry has none.
+std::string transactionJson(const EbTransaction& transaction, const std::string& currency);
 
 }  // namespace bank2mqtt::ebsim

@@ -59,6 +59,7 @@ EbSimState::EbSimState(int dailyLimit, long long consentValidity,
     : dailyLimit_(dailyLimit), consentValidity_(consentValidity),
       redirectUrls_(std::move(redirectUrls)), aspsps_(defaultAspsps()), accounts_(defaultAccounts())
 {
+    transactions_ = defaultTransactions(static_cast<long long>(Poco::Timestamp().epochTime()));
 }
 
 long long EbSimState::now() const

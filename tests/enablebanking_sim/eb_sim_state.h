@@ -32,7 +32,15 @@ struct Outcome {
 };
 
 /// The data endpoints that have a per-account daily budget.
-enum class DataEndpoint { Details, Balances };
+enum class DataEndpoint { Details, Balances, Transactions };
+
+/// The query of GET /accounts/{uid}/transactions that the simulator reads.
+struct TransactionQuery {
+    std::string dateFrom;  ///< booked entries on or after it; "" = all
+    std::string dateTo;    ///< booked entries on or before it; "" = all
+    std::string status;    ///< transaction_status filter; "" = all
+    std::string continuationKey;
+};
 
 /// How matching requests misbehave (README.md lists the replies).
 enum class FaultMode {
@@ -120,6 +128,21 @@ public:
     /// Replaces an account's balances (key, IBAN or identification hash). False: unknown.
     bool setBalances(const std::string& account, const std::vector<EbBalance>& balances);
 
+    /// Adds an entry to an account (key, IBAN or hash); entryReference "auto" gets a new one.
+    /// The reference it got, or nullopt for an unknown account.
+    std::optional<std::string> addTransaction(const std::string& account, EbTransaction entry);
+    /// Books a pending entry (PDNG/HOLD -> BOOK, booked today), keeping its entry_reference or
+    /// giving it a new one as some banks do. The reference it has now; nullopt: none found.
+    std::optional<std::string> bookTransaction(const std::string& account,
+                                               const std::string& entryReference,
+                                               bool keepReference);
+    /// Entries per page of GET /accounts/{uid}/transactions (1..1000; default 50).
+    void setTransactionPageSize(int entries);
+    /// One page of `accountKey`'s listing for `uid`; an unknown or another uid's
+    /// continuation_key is 422 WRONG_CONTINUATION_KEY.
+    Outcome transactionsPage(const std::string& accountKey, const std::string& currency,
+                             const std::string& uid, const TransactionQuery& query);
+
     /// Control-port JSON: counters, accounts, sessions, faults, JWTs seen.
     std::string countersJson() const;
     std::string accountsJson() const;
@@ -153,6 +176,12 @@ private:
         std::vector<std::pair<std::string, std::size_t>> uids;  // uid -> account index
     };
 
+    struct Continuation {
+        std::string uid;
+        TransactionQuery query;
+        std::size_t offset = 0;
+    };
+
     std::string statusOf(const Session& session) const;  // EXPIRED once valid_until passed
     int findAccount(const std::string& key) const;
 
@@ -170,6 +199,9 @@ private:
     std::map<std::string, Session> sessions_;
     std::map<std::string, std::pair<std::string, std::size_t>> uids_;  // uid -> session, index
     std::map<std::pair<std::string, int>, std::deque<long long>> window_;
+    std::map<std::string, std::vector<EbTransaction>> transactions_;  // account key -> entries
+    std::map<std::string, Continuation> continuations_;
+    std::size_t pageSize_ = 50;
     std::vector<Fault> faults_;
     std::map<std::string, std::uint64_t> requests_;
     std::map<std::pair<std::string, int>, std::uint64_t> accountCalls_;

@@ -10,7 +10,15 @@ namespace {
 
 const char* endpointName(int endpoint)
 {
-    return endpoint == static_cast<int>(DataEndpoint::Details) ? "details" : "balances";
+    switch (static_cast<DataEndpoint>(endpoint)) {
+    case DataEndpoint::Details:
+        return "details";
+    case DataEndpoint::Balances:
+        return "balances";
+    case DataEndpoint::Transactions:
+        return "transactions";
+    }
+    return "?";
 }
 
 std::string faultJson(const Fault& fault)
@@ -92,7 +100,7 @@ std::string EbSimState::countersJson() const
     std::string accounts;
     for (const EbAccount& account : accounts_) {
         std::string entry;
-        for (int endpoint = 0; endpoint < 2; ++endpoint) {
+        for (int endpoint = 0; endpoint < 3; ++endpoint) {
             const auto key = std::make_pair(account.key, endpoint);
             const auto total = accountCalls_.find(key);
             int inWindow = 0;
@@ -108,8 +116,11 @@ std::string EbSimState::countersJson() const
         }
         accounts += (accounts.empty() ? "" : ",") + jsonString(account.key) + ":{" + entry + "}";
     }
-    return "{\"requests\":{" + requests + "},\"accounts\":{" + accounts +
-           "},\"jwts_accepted\":" + std::to_string(jwtsAccepted_) +
+    const auto transactionRequests = requests_.find("transactions");
+    return "{\"requests\":{" + requests + "},\"transaction_requests\":" +
+           std::to_string(transactionRequests == requests_.end() ? 0
+                                                                 : transactionRequests->second) +
+           ",\"accounts\":{" + accounts + "},\"jwts_accepted\":" + std::to_string(jwtsAccepted_) +
            ",\"jwts_rejected\":" + std::to_string(jwtsRejected_) +
            ",\"distinct_jwts\":" + std::to_string(distinctJwts_.size()) +
            ",\"rate_limited\":" + std::to_string(rateLimited_) + "}";

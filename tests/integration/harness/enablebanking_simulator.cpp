@@ -180,7 +180,9 @@ EbSimCounters EnableBankingSimulator::counters()
         const auto accounts = object->getObject("accounts");
         for (const auto& [name, value] : *accounts) {
             c.balanceCalls[name] = accounts->getObject(name)->getValue<int>("balances");
+            c.transactionCalls[name] = accounts->getObject(name)->getValue<int>("transactions");
         }
+        c.transactionRequests = object->getValue<int>("transaction_requests");
         c.jwtsAccepted = object->getValue<int>("jwts_accepted");
         c.jwtsRejected = object->getValue<int>("jwts_rejected");
         c.distinctJwts = object->getValue<int>("distinct_jwts");
@@ -204,6 +206,44 @@ void EnableBankingSimulator::setBalances(const std::string& account,
         query += "&" + encode(type) + "=" + encode(amount);
     }
     post(query);
+}
+
+std::string EnableBankingSimulator::addTransaction(const std::string& account,
+                                                   const EbSimTransaction& entry)
+{
+    const bool debit = !entry.amount.empty() && entry.amount[0] == '-';
+    std::string query = "/transactions?account=" + encode(account) +
+                        "&amount=" + encode(entry.amount) + "&text=" + encode(entry.text) +
+                        "&status=" + encode(entry.status) +
+                        "&entry_reference=" + encode(entry.entryReference);
+    if (!entry.date.empty())
+        query += "&date=" + encode(entry.date);
+    if (!entry.counterpartIban.empty())
+        query +=
+            (debit ? "&creditor_account=" : "&debtor_account=") + encode(entry.counterpartIban);
+    if (!entry.remittance.empty())
+        query += "&remittance=" + encode(entry.remittance);
+    return parse("/transactions", post(query))->getValue<std::string>("entry_reference");
+}
+
+std::string EnableBankingSimulator::bookTransaction(const std::string& account,
+                                                    const std::string& entryReference,
+                                                    bool keepReference)
+{
+    return parse("/transactions/book", post("/transactions/book?account=" + encode(account) +
+                                            "&entry_reference=" + encode(entryReference) +
+                                            "&keep_reference=" + (keepReference ? "1" : "0")))
+        ->getValue<std::string>("entry_reference");
+}
+
+int EnableBankingSimulator::transactionRequests()
+{
+    return counters().transactionRequests;
+}
+
+void EnableBankingSimulator::setTransactionPageSize(int entries)
+{
+    post("/page-size?n=" + std::to_string(entries));
 }
 
 void EnableBankingSimulator::expireSessions(const std::string& sessionId)

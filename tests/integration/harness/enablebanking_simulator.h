@@ -29,10 +29,23 @@ struct EbSimCounters {
     std::map<std::string, int> requests;      ///< per endpoint: application, aspsps, auth, login,
                                               ///< sessions, session, details, balances, ...
     std::map<std::string, int> balanceCalls;  ///< per account key, since reset
+    std::map<std::string, int> transactionCalls;  ///< listings (first pages) per account key
+    int transactionRequests = 0;  ///< GET /accounts/{uid}/transactions, every page, since reset
     int jwtsAccepted = 0;
     int jwtsRejected = 0;
     int distinctJwts = 0;
     int rateLimited = 0;
+};
+
+/// A transaction to add to an account (POST /transactions on the control port).
+struct EbSimTransaction {
+    std::string amount;  ///< signed: "-49.00" is a debit (DBIT), "250.00" a credit (CRDT)
+    std::string text;    ///< the counterpart's name: the creditor of a debit, debtor of a credit
+    std::string status = "BOOK";          ///< BOOK, PDNG, HOLD, CNCL, ...
+    std::string date;                     ///< "YYYY-MM-DD"; "" = the simulator's today
+    std::string entryReference = "auto";  ///< "auto": a new one; "": none
+    std::string counterpartIban;  ///< creditor_account of a debit, debtor_account of a credit
+    std::string remittance;       ///< one remittance_information line; "" = none
 };
 
 /// GET /accounts: one account of the dataset, with what must never be published.
@@ -76,6 +89,16 @@ public:
     void resetCounters();
     /// Replaces an account's balances, e.g. {{"CLBD","437.25"},{"ITAV","400.00"}}.
     void setBalances(const std::string& account, const std::map<std::string, std::string>& byType);
+    /// Adds an entry to an account's statement; returns its entry_reference ("" for none).
+    std::string addTransaction(const std::string& account, const EbSimTransaction& entry);
+    /// Books a pending entry today, keeping its entry_reference or giving it a new one (as some
+    /// banks do); returns the reference it has now.
+    std::string bookTransaction(const std::string& account, const std::string& entryReference,
+                                bool keepReference = true);
+    /// GET /accounts/{uid}/transactions requests since the last reset, every page counted.
+    int transactionRequests();
+    /// Entries per page of the transaction listing (1..1000; the simulator starts with 50).
+    void setTransactionPageSize(int entries);
     /// Expires every session (or the one given): data calls answer 401 EXPIRED_SESSION.
     void expireSessions(const std::string& sessionId = "");
     /// false: every call but GET /application answers 403 "Application is not active".
