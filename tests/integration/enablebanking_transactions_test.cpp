@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Enable Banking transactions through the real binary against the simulator: a new entry is
 // announced once (and the history before the first poll never), a listing of three pages gives
-// each entry once, a counterpart's IBAN is published nowhere, and the listing's own budget never
-// takes a balance poll's call.
+// each entry once, a pending entry booked under a new entry_reference is one booked event, a
+// counterpart's IBAN is published nowhere, and the listing's own budget never takes a balance
+// poll's call.
 #include "enablebanking_fixture.h"
 #include "fault_support.h"
 
@@ -144,6 +145,41 @@ TEST_F(EnableBankingTransactions, AListingOfThreePagesGivesEachEntryOnce)
     const auto events = live.messagesOn(kEvents);
     EXPECT_EQ(events.size(), 4u) << live.dump();
     EXPECT_GE(eb_.transactionRequests(), 3 + 2) << "three pages of lommepenger, one of the others";
+    EXPECT_EQ(terminate(daemon), 0);
+}
+
+TEST_F(EnableBankingTransactions, APendingEntryThatBooksUnderANewReferenceIsOneBookedEvent)
+{
+    ChildProcess& daemon = startPolled();
+    MqttProbe& live = probe();
+    EbSimTransaction reserved;
+    reserved.amount = "-129.90";
+    reserved.text = "ELKJOP";
+    reserved.status = "PDNG";
+    const std::string reference = eb_.addTransaction(ebsim::kLommepenger, reserved);
+    const auto pending = live.waitFor(kEvents, textIs("ELKJOP"), kPollTimeout);
+    ASSERT_TRUE(pending) << daemon.transcript() << live.dump();
+    EXPECT_EQ(jsonString(pending->payload, "status").value_or(""), "pending") << pending->payload;
+    EXPECT_EQ(jsonString(pending->payload, "event_type").value_or(""), "debit");
+
+    // As some banks do (actual #7799): booked under another entry_reference.
+    EXPECT_NE(eb_.bookTransaction(ebsim::kLommepenger, reference, false), reference);
+    const auto booked = live.waitFor(
+        kEvents,
+        [](const std::string& p) { return jsonString(p, "event_type") == std::string("booked"); },
+        kPollTimeout);
+    ASSERT_TRUE(booked) << live.dump();
+    EXPECT_EQ(jsonString(booked->payload, "text").value_or(""), "ELKJOP");
+    EXPECT_EQ(jsonNumberLiteral(booked->payload, "amount"), "-129.90");
+    EXPECT_EQ(jsonString(booked->payload, "status").value_or(""), "booked");
+
+    // Later listings hold the booked entry again: nothing more is announced.
+    EbSimTransaction marker;
+    marker.amount = "-1.00";
+    marker.text = "MARKER";
+    eb_.addTransaction(ebsim::kLommepenger, marker);
+    ASSERT_TRUE(live.waitFor(kEvents, textIs("MARKER"), kPollTimeout));
+    EXPECT_EQ(live.messagesOn(kEvents).size(), 3u) << live.dump();
     EXPECT_EQ(terminate(daemon), 0);
 }
 
