@@ -140,7 +140,8 @@ FetchResult classifyUnauthorized(const HttpResponse& r, const std::string& statu
                        "file and restart bank2mqtt (it reads token_file only at start)");
 }
 
-FetchResult classifyStatus(const HttpResponse& r, const ReplyContext& c, bool& notFound)
+FetchResult classifyStatus(const HttpResponse& r, const ReplyContext& c, const RequestName& request,
+                           bool& notFound)
 {
     const std::string status = statusText(r);
     if (r.status == 401)
@@ -161,10 +162,11 @@ FetchResult classifyStatus(const HttpResponse& r, const ReplyContext& c, bool& n
                            "application/vnd.api+json through to /api/");
     if (r.status == 422)
         return failure(FetchStatus::ConfigError,
-                       "Firefly III refused the account list request as invalid (" +
+                       "Firefly III refused " + request.what + " as invalid (" +
                            withBankMessage(status, r, c) +
-                           "); this Firefly III version may not accept type=asset and limit=" +
-                           std::to_string(kPageLimit) +
+                           "); this Firefly III version may not "
+                           "accept " +
+                           request.parameters +
                            ": please report it with the version shown under Options → About");
     if (r.status == 429) {
         const auto header = r.header("Retry-After");
@@ -174,12 +176,14 @@ FetchResult classifyStatus(const HttpResponse& r, const ReplyContext& c, bool& n
     return failure(FetchStatus::Temporary, "Firefly III answered " + withBankMessage(status, r, c));
 }
 
-FetchResult unusable(const std::string& why)
+}  // namespace
+
+FetchResult unusableReply(const std::string& why)
 {
     return failure(FetchStatus::Temporary, "Firefly III sent an unusable answer: " + why);
 }
 
-std::optional<long long> intOf(const Poco::Dynamic::Var& value)
+std::optional<long long> jsonInteger(const Poco::Dynamic::Var& value)
 {
     try {
         if (value.isEmpty() || value.isBoolean())
@@ -196,6 +200,18 @@ std::optional<long long> intOf(const Poco::Dynamic::Var& value)
     } catch (const std::exception&) {
     }
     return std::nullopt;
+}
+
+namespace {
+
+FetchResult unusable(const std::string& why)
+{
+    return unusableReply(why);
+}
+
+std::optional<long long> intOf(const Poco::Dynamic::Var& value)
+{
+    return jsonInteger(value);
 }
 
 std::string textOf(const Poco::JSON::Object::Ptr& object, const std::string& key)
@@ -306,6 +322,7 @@ bool parseItem(const Poco::JSON::Object::Ptr& item, const ReplyContext& c, Firef
     const std::string role = textOf(attributes, "account_role");
 
     const std::string code = textOf(attributes, "currency_code");
+    out.currencyCode = code;
     if (code.empty()) {
         out.problem = "has no currency in Firefly III (edit the account and choose its currency)";
         return true;
@@ -346,21 +363,41 @@ bool parseItem(const Poco::JSON::Object::Ptr& item, const ReplyContext& c, Firef
     return true;
 }
 
-void readPagination(const Poco::JSON::Object::Ptr& document, AccountsPage& page)
+}  // namespace
+
+Pagination readPagination(const Poco::JSON::Object::Ptr& document)
 {
+    Pagination out;
     const Poco::JSON::Object::Ptr meta = document->getObject("meta");
     const Poco::JSON::Object::Ptr pagination =
         meta.isNull() ? Poco::JSON::Object::Ptr() : meta->getObject("pagination");
     if (pagination.isNull())
-        return;
+        return out;
     if (const auto current = intOf(pagination->get("current_page")); current && *current > 0)
-        page.currentPage = static_cast<int>(std::min<long long>(*current, 1 << 20));
+        out.currentPage = static_cast<int>(std::min<long long>(*current, 1 << 20));
     if (const auto total = intOf(pagination->get("total_pages")); total && *total > 0)
-        page.totalPages = static_cast<int>(std::min<long long>(*total, 1 << 20));
-    page.total = intOf(pagination->get("total"));
+        out.totalPages = static_cast<int>(std::min<long long>(*total, 1 << 20));
+    out.total = intOf(pagination->get("total"));
+    return out;
 }
 
-}  // namespace
+std::optional<FetchResult> classifyUnreadable(const HttpResponse& r, const ReplyContext& c,
+                                              const RequestName& request, bool& notFound)
+{
+    if (r.transportError != TransportError::None)
+        return failure(FetchStatus::Temporary, describeTransportError(r, c.timeout));
+    if (r.status < 200 || r.status > 299)
+        return classifyStatus(r, c, request, notFound);
+    if (!isHtmlReply(r))
+        return std::nullopt;
+    // Firefly III's own login page, or a single sign-on portal's, answered with 200.
+    if (lower(r.body).find("login") != std::string::npos)
+        return failure(FetchStatus::AuthRequired,
+                       "Firefly III answered with a login page instead of JSON, so it did not "
+                       "treat the request as an API call; " +
+                           loginPageAdvice());
+    return unusable("an HTML page instead of JSON");
+}
 
 std::optional<std::string> normalizeBaseUrl(const std::string& url, std::string& problem)
 {
@@ -425,23 +462,10 @@ HttpRequest accountsPageRequest(const std::string& baseUrl, const std::string& t
 AccountsPage parseAccountsPage(const HttpResponse& r, const ReplyContext& c)
 {
     AccountsPage page;
-    if (r.transportError != TransportError::None) {
-        page.outcome = failure(FetchStatus::Temporary, describeTransportError(r, c.timeout));
-        return page;
-    }
-    if (r.status < 200 || r.status > 299) {
-        page.outcome = classifyStatus(r, c, page.notFound);
-        return page;
-    }
-    if (isHtmlReply(r)) {
-        // Firefly III's own login page, or a single sign-on portal's, answered with 200.
-        if (lower(r.body).find("login") != std::string::npos)
-            page.outcome = failure(FetchStatus::AuthRequired,
-                                   "Firefly III answered with a login page instead of JSON, so "
-                                   "it did not treat the request as an API call; " +
-                                       loginPageAdvice());
-        else
-            page.outcome = unusable("an HTML page instead of JSON");
+    const RequestName request{"the account list request",
+                              "type=asset and limit=" + std::to_string(kPageLimit)};
+    if (auto failed = classifyUnreadable(r, c, request, page.notFound)) {
+        page.outcome = std::move(*failed);
         return page;
     }
     const JsonObjectParse parsed = parseJsonObject(r.body);
@@ -455,7 +479,10 @@ AccountsPage parseAccountsPage(const HttpResponse& r, const ReplyContext& c)
             page.outcome = unusable("the reply has no \"data\" list of accounts");
             return page;
         }
-        readPagination(parsed.object, page);
+        const Pagination pagination = readPagination(parsed.object);
+        page.currentPage = pagination.currentPage;
+        page.totalPages = pagination.totalPages;
+        page.total = pagination.total;
         for (std::size_t i = 0; i < data->size(); ++i) {
             const Poco::JSON::Object::Ptr item = data->getObject(static_cast<unsigned>(i));
             FireflyAccount account;

@@ -32,6 +32,9 @@
 #include "bank2mqtt/fetch_result.h"
 #include "bank2mqtt/services.h"
 
+#include <Poco/Dynamic/Var.h>
+#include <Poco/JSON/Object.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -67,6 +70,8 @@ struct FireflyAccount {
     bool active = true;
     /// The IBAN, else the account number, as sent; "" when neither. Never published.
     std::string number;
+    /// currency_code as sent ("NOK", or a custom code Account::balance leaves out); "" = null.
+    std::string currencyCode;
     std::optional<Account> account;
     std::string problem;
 };
@@ -100,6 +105,35 @@ struct AccountsPage {
 /// 401 (Firefly's own: the token; a proxy's challenge or HTML page: the proxy),
 /// 404/406/422/429/5xx, truncated or malformed JSON, then the JSON:API document itself.
 AccountsPage parseAccountsPage(const HttpResponse& response, const ReplyContext& context);
+
+/// What a request is, for the message of a 422 (the request refused as invalid).
+struct RequestName {
+    std::string what;        ///< "the account list request"
+    std::string parameters;  ///< "type=asset and limit=500": what a version may not accept
+};
+
+/// The failure a reply stands for when it holds no JSON document to read: transport errors,
+/// 302 to the login page, non-2xx statuses (401 Firefly's own or a proxy's, 404, 406, 422, 429
+/// with Retry-After, 5xx) and HTML pages; nullopt for a 2xx reply to be parsed. `notFound` is
+/// set for a 404. Shared by every Firefly III request, so they all fail alike.
+std::optional<FetchResult> classifyUnreadable(const HttpResponse& response,
+                                              const ReplyContext& context,
+                                              const RequestName& request, bool& notFound);
+
+/// A Temporary failure "Firefly III sent an unusable answer: <why>".
+FetchResult unusableReply(const std::string& why);
+
+/// An integer sent as a JSON number or as a string of up to 12 digits (Firefly III sends ids
+/// both ways across versions); nullopt for anything else.
+std::optional<long long> jsonInteger(const Poco::Dynamic::Var& value);
+
+/// meta.pagination of a JSON:API list; the defaults (page 1 of 1, no total) where absent.
+struct Pagination {
+    int currentPage = 1;
+    int totalPages = 1;
+    std::optional<long long> total;  ///< items of all pages
+};
+Pagination readPagination(const Poco::JSON::Object::Ptr& document);
 
 /// Account::fingerprint for an account: from its IBAN or number when it has one (stable across
 /// a re-install or an export/import into a new Firefly III, which renumbers ids), else from the

@@ -126,6 +126,7 @@ ConfigResult FireflySource::applyConfig(const SourceConfig& config)
     for (const auto& selector : config.selectors)
         selectors_.push_back(trim(selector));
     everRead_ = false;
+    feedAccounts_.clear();
     return {};
 }
 
@@ -180,6 +181,7 @@ FetchResult FireflySource::selected(const Listing& listing)
         (account.active || includeInactive_ ? usable : inactive).push_back(account);
 
     std::vector<Account> accounts;
+    std::vector<FeedAccount> feed;
     std::vector<std::string> problems;
     auto take = [&](const FireflyAccount& account, int selector) {
         if (!account.account) {
@@ -188,6 +190,8 @@ FetchResult FireflySource::selected(const Listing& listing)
         }
         accounts.push_back(*account.account);
         accounts.back().selector = selector;
+        feed.push_back({account.id, account.currencyCode, account.account->balance,
+                        account.account->fingerprint, account.account->name});
     };
     if (selectors_.empty()) {
         for (const auto& account : usable)
@@ -201,6 +205,7 @@ FetchResult FireflySource::selected(const Listing& listing)
     }
     if (accounts.empty() && !problems.empty())
         return FetchResult::failure(FetchStatus::Temporary, joined(problems));
+    feedAccounts_ = std::move(feed);
     FetchResult result = FetchResult::ok(std::move(accounts));
     result.message = joined(problems);
     return result;

@@ -3,8 +3,10 @@
 #pragma once
 
 #include "firefly_api.h"
+#include "firefly_transactions.h"
 
 #include "bank2mqtt/bank_source.h"
+#include "bank2mqtt/capabilities.h"
 #include "bank2mqtt/services.h"
 
 #include <string>
@@ -20,8 +22,12 @@ namespace bank2mqtt::firefly {
 /// one page: one request per poll. Every poll reads the whole list, so selectors are matched
 /// anew each time (a renamed account is found by id or number at once) and nothing is cached.
 ///
+/// Transactions (TransactionFeed): per account of the last Ok fetch(), GET
+/// accounts/<id>/transactions from `since` on, one request while the window fits a page of
+/// kPageLimit, at most kMaxPages. Firefly III sets no daily limit: fetchesPerDay() is 0.
+///
 /// Threads and errors: as BankSource (one caller at a time, no exceptions escape).
-class FireflySource final : public BankSource {
+class FireflySource final : public BankSource, public TransactionFeed {
 public:
     /// Keeps references to the services; the host keeps them alive longer than this object.
     explicit FireflySource(const Services& services);
@@ -30,6 +36,11 @@ public:
     ConfigResult configure(const SourceConfig& config) noexcept override;
     FetchResult listAccounts() noexcept override;
     FetchResult fetch() noexcept override;
+    void* capability(const std::string& name, std::uint32_t version) noexcept override;
+
+    void enableTransactions() noexcept override;
+    TransactionsResult fetchTransactions(const std::string& since) noexcept override;
+    std::uint32_t fetchesPerDay() const noexcept override;
 
 private:
     /// The asset accounts of every page (inactive ones too), or the failure that ended it.
@@ -40,6 +51,11 @@ private:
     ConfigResult applyConfig(const SourceConfig& config);
     Listing readAllPages();
     FetchResult selected(const Listing& listing);
+    /// Every page of one account's transactions into `out`. A failure that ends the whole call
+    /// (401, 429, 5xx, ...) is returned; a problem of this account alone is put in `problem`.
+    std::optional<TransactionsResult>
+    readTransactions(const FeedAccount& account, const std::string& start, const std::string& end,
+                     AccountTransactions& out, std::string& problem);
     HttpResponse send(const HttpRequest& request);
     ReplyContext replyContext() const;
     void rememberNumbers(const std::vector<FireflyAccount>& accounts);
@@ -56,6 +72,8 @@ private:
     std::chrono::milliseconds timeout_{std::chrono::seconds(20)};
     std::vector<std::string> selectors_;
     bool everRead_ = false;  ///< a poll has read the account list at least once
+    /// The accounts the last Ok fetch() returned, for fetchTransactions().
+    std::vector<FeedAccount> feedAccounts_;
     /// Full numbers of the accounts seen so far, kept only to be redacted from Firefly's texts.
     std::vector<std::string> knownNumbers_;
 };

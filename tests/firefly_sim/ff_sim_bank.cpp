@@ -2,6 +2,8 @@
 // /api/v1/accounts as Firefly III 6.x serves it, its error forms, and the control routes.
 #include "ff_sim_bank.h"
 
+#include "ff_sim_transactions.h"
+
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/NumberParser.h>
 #include <Poco/URI.h>
@@ -134,7 +136,27 @@ std::string jsonString(const std::string& text)
     return out.str();
 }
 
-FfBank::FfBank(FfSimOptions options) : options_(std::move(options)), accounts_(dataset(options_)) {}
+FfBank::FfBank(FfSimOptions options)
+    : options_(std::move(options)), accounts_(dataset(options_)),
+      book_(std::make_unique<FfTransactionBook>())
+{
+    book_->setPageCap(options_.transactionPageSize);
+}
+
+FfBank::~FfBank() = default;
+
+// /api/v1/accounts/<id>/transactions -> id; -1 for any other path.
+static int transactionsAccountOf(const std::string& path)
+{
+    const std::string prefix = "/api/v1/accounts/";
+    const std::string suffix = "/transactions";
+    if (path.rfind(prefix, 0) != 0 || path.size() <= prefix.size() + suffix.size() ||
+        path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+        return -1;
+    const std::string id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    int parsed = 0;
+    return id.size() <= 9 && Poco::NumberParser::tryParse(id, parsed) && parsed >= 0 ? parsed : -1;
+}
 
 FfResponse FfBank::api(const FfRequest& in)
 {
@@ -150,6 +172,8 @@ FfResponse FfBank::api(const FfRequest& in)
     }
     if (request.path == "/api/v1/accounts")
         ++counters_["accounts"];
+    if (transactionsAccountOf(request.path) >= 0)
+        ++counters_["transaction_requests"];
     if (request.path.rfind("/api/", 0) != 0)
         return request.path == "/login" ? loginPage() : message(404, "Resource not found");
     if (request.accept && !acceptable(*request.accept))
@@ -165,8 +189,17 @@ FfResponse FfBank::api(const FfRequest& in)
     }
     if (auto faulty = fault(request))
         return *faulty;
+    return serve(request);
+}
+
+FfResponse FfBank::serve(const FfRequest& request)
+{
     if (request.path == "/api/v1/accounts" && request.method == "GET")
         return accounts(request, parseQuery(request.query));
+    if (const int account = transactionsAccountOf(request.path);
+        account >= 0 && request.method == "GET")
+        return book_->list(account, parseQuery(request.query), accounts_,
+                           request.listener + "://" + request.host, options_.defaultPageSize);
     if (request.path == "/api/v1/about")
         return json(200, "{\"data\":{\"version\":\"6.3.0\",\"api_version\":\"6.3.0\","
                          "\"php_version\":\"8.4.1\",\"os\":\"Linux\",\"driver\":\"sqlite\"}}");
@@ -215,8 +248,13 @@ std::optional<FfResponse> FfBank::fault(const FfRequest& request)
                  "</html>";
         return r;
     }
+    if (mode == "429") {
+        FfResponse r = message(429, "Too Many Attempts.");
+        r.headers.emplace_back("Retry-After", "60");
+        return r;
+    }
     // truncated: a well-formed HTTP reply carrying half of the document.
-    FfResponse full = accounts(request, parseQuery(request.query));
+    FfResponse full = serve(request);
     full.body.resize(full.body.size() / 2);
     return full;
 }
@@ -339,12 +377,12 @@ FfResponse FfBank::control(const FfRequest& request)
     }
     if (route == "POST /fault") {
         static const std::vector<std::string> modes = {
-            "none", "401",  "302",        "406",        "422",
+            "none", "401",  "302",        "406",        "422",      "429",
             "500",  "html", "login_html", "basic_auth", "truncated"};
         const std::string mode = get("mode");
         if (std::find(modes.begin(), modes.end(), mode) == modes.end())
-            return error("mode must be one of none, 401, 302, 406, 422, 500, html, login_html, "
-                         "basic_auth, truncated");
+            return error("mode must be one of none, 401, 302, 406, 422, 429, 500, html, "
+                         "login_html, basic_auth, truncated");
         Poco::Int64 count = 0;
         if (!get("count").empty() &&
             (!Poco::NumberParser::tryParse64(get("count"), count) || count < 0 || count > 100000))
@@ -389,6 +427,8 @@ FfResponse FfBank::control(const FfRequest& request)
         }
         return ok;
     }
+    if (request.path == "/transactions" || request.path == "/transaction_page_size")
+        return transactionsControl(request, query);
     if (route == "GET /accounts") {
         std::string body;
         for (const auto& a : accounts_)
@@ -399,6 +439,26 @@ FfResponse FfBank::control(const FfRequest& request)
         return json(200, "[" + body + "]");
     }
     return json(404, "{\"error\":\"unknown control route " + request.path + "\"}");
+}
+
+FfResponse FfBank::transactionsControl(const FfRequest& request,
+                                       const std::map<std::string, std::string>& query)
+{
+    const std::string route = request.method + " " + request.path;
+    if (route == "POST /transactions")
+        return book_->add(query, accounts_);
+    if (route == "DELETE /transactions") {
+        book_->clear();
+        return json(200, "{\"ok\":true}");
+    }
+    Poco::Int64 size = 0;
+    const auto it = query.find("value");
+    if (route != "POST /transaction_page_size" || it == query.end() ||
+        !Poco::NumberParser::tryParse64(it->second, size) || size < 0 || size > kMaxLimit)
+        return json(400, "{\"error\":\"POST /transactions, DELETE /transactions or POST "
+                         "/transaction_page_size?value=N (0: no cap)\"}");
+    book_->setPageCap(static_cast<int>(size));
+    return json(200, "{\"ok\":true}");
 }
 
 }  // namespace bank2mqtt::ffsim

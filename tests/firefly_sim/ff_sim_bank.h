@@ -4,6 +4,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -28,6 +29,9 @@ struct FfSimOptions {
     int defaultPageSize = 50;
     /// Filler asset accounts (NOK) after the fixed ones, for paging tests.
     int extraAccounts = 0;
+    /// Largest page of transactions whatever `limit` asks (0: none), so that paging shows
+    /// with a few transactions.
+    int transactionPageSize = 0;
     /// "6.3" (JPY "150000") or "6.2" (late 6.2.x: dp 0 forced to 2, JPY "150000.00").
     std::string version = "6.3";
     int keepAliveTimeoutSeconds = 15;
@@ -65,15 +69,21 @@ struct FfAccount {
     std::string lastActivity;  ///< "" = null
 };
 
+class FfTransactionBook;
+
 /// Thread-safe: the HTTPS, HTTP and control servers call it from their own threads.
 class FfBank {
 public:
     explicit FfBank(FfSimOptions options);
+    ~FfBank();
 
     FfResponse api(const FfRequest& request);
     FfResponse control(const FfRequest& request);
 
 private:
+    FfResponse serve(const FfRequest& request);
+    FfResponse transactionsControl(const FfRequest& request,
+                                   const std::map<std::string, std::string>& query);
     FfResponse accounts(const FfRequest& request, const std::map<std::string, std::string>& query);
     std::optional<FfResponse> fault(const FfRequest& request);
     std::string itemJson(const FfAccount& account, const std::string& base) const;
@@ -81,12 +91,13 @@ private:
     FfSimOptions options_;
     std::mutex mutex_;
     std::vector<FfAccount> accounts_;
-    std::string fault_;       ///< "" or 401|302|406|422|500|html|login_html|
+    std::string fault_;       ///< "" or 401|302|406|422|429|500|html|login_html|
                               ///< basic_auth|truncated
     int faultRemaining_ = 0;  ///< 0 = until cleared
     bool proxy_ = false;      ///< a proxy that drops Authorization and Accept
     bool mixTypes_ = true;    ///< expense/revenue accounts on type=asset pages too
     std::map<std::string, int> counters_;
+    std::unique_ptr<FfTransactionBook> book_;
 };
 
 /// "a=1&b=x%20y" -> {{"a","1"},{"b","x y"}} (malformed escapes give an empty map).

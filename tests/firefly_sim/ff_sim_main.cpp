@@ -21,8 +21,9 @@ const char* const kProgram = "bank2mqtt-firefly-sim";
 const char* const kUsage =
     "usage: bank2mqtt-firefly-sim --cert=FILE --key=FILE [--bind=IP] [--port=N]\n"
     "         [--http-port=N] [--control-port=N] [--token=PAT] [--page-size=N]\n"
-    "         [--extra-accounts=N] [--version=6.3|6.2]\n"
-    "A fake of Firefly III's /api/v1/accounts on loopback (HTTPS and plain HTTP) for the\n"
+    "         [--extra-accounts=N] [--version=6.3|6.2] [--transaction-page-size=N]\n"
+    "A fake of Firefly III's /api/v1/accounts and accounts/{id}/transactions on loopback\n"
+    "(HTTPS and plain HTTP) for the\n"
     "bank2mqtt demo and tests. Prints \"READY https=<port> http=<port> control=<port>\".\n";
 
 sigset_t terminationSignals()
@@ -67,6 +68,8 @@ FfSimOptions parse(int argc, char** argv)
             options.token = value;
         else if (name == "--page-size")
             options.defaultPageSize = std::max(1, number(name, value, 131337));
+        else if (name == "--transaction-page-size")
+            options.transactionPageSize = number(name, value, 131337);
         else if (name == "--extra-accounts")
             options.extraAccounts = number(name, value, 100000);
         else if (name == "--version" && (value == "6.3" || value == "6.2"))

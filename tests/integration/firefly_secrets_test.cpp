@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The Firefly III sibling of the secrets sweep: polls, refusals and faults at debug level and a
 // listing, then a search of every log line, every MQTT message and every state file for the
-// personal access token, its signature and the full IBANs and account numbers.
+// personal access token, its signature and the full IBANs and account numbers, the IBAN of a
+// transaction's counterpart included.
 #include "fault_support.h"
 #include "firefly_fixture.h"
 
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include <ctime>
 #include <fstream>
 #include <sstream>
 
@@ -43,6 +45,8 @@ std::vector<std::pair<std::string, std::string>> filesBelow(const std::string& d
     return out;
 }
 
+const std::string kCounterpartIban = "NO0215038877041";
+
 class FireflySecrets : public FireflyTest {};
 
 TEST_F(FireflySecrets, NoTokenIbanOrAccountNumberLeaks)
@@ -51,6 +55,7 @@ TEST_F(FireflySecrets, NoTokenIbanOrAccountNumberLeaks)
     options.interval = "1s";
     options.discovery = true;
     options.accounts = "Lommepenger, " + ffsim::kSparekontoNumber + ", " + ffsim::kGirokontoIban;
+    options.extraSourceLines = "transactions = true\n";
     writeConfig(options);
     MqttProbe& everything = probe("+");  // subscribes to +/#: every topic
 
@@ -61,6 +66,25 @@ TEST_F(FireflySecrets, NoTokenIbanOrAccountNumberLeaks)
             << "no " << state << " status " << when;
     };
     ASSERT_NO_FATAL_FAILURE(waitState("ok", "at start"));
+    // A transaction with a counterpart whose IBAN Firefly III sends in destination_iban.
+    FireflySimulator::Transaction paid;
+    paid.source = "1";
+    paid.destination = "Narvesen";
+    paid.amount = "49.00";
+    paid.description = "NARVESEN OSLO S";
+    paid.destinationIban = kCounterpartIban;
+    {
+        const std::time_t now = std::time(nullptr);
+        std::tm utc{};
+        gmtime_r(&now, &utc);
+        char day[11];
+        std::strftime(day, sizeof day, "%Y-%m-%d", &utc);
+        paid.date = day;
+    }
+    ff_.addTransaction(paid);
+    ASSERT_TRUE(everything.waitFor(
+        "itest/kid/lommepenger/transaction", [](const std::string&) { return true; }, kPollTimeout))
+        << "no transaction event";
     for (const std::string mode : {"500", "truncated", "html"}) {
         ff_.fault(mode, 1);
         ASSERT_NO_FATAL_FAILURE(waitState("error", "with " + mode));
@@ -86,6 +110,8 @@ TEST_F(FireflySecrets, NoTokenIbanOrAccountNumberLeaks)
         {"Sparekonto's number digits", "97104133227"},
         {"Girokonto's IBAN", ffsim::kGirokontoIban},
         {"Girokonto's IBAN digits", ffsim::kGirokontoIban.substr(4)},
+        {"the counterpart's IBAN", kCounterpartIban},
+        {"the counterpart's IBAN digits", kCounterpartIban.substr(4)},
     };
     std::vector<std::pair<std::string, std::string>> places{
         {"the daemon's stdout", daemon.text(Stream::Out)},
@@ -110,6 +136,9 @@ TEST_F(FireflySecrets, NoTokenIbanOrAccountNumberLeaks)
     for (const auto& [where, text] : places)
         for (const auto& [what, needle] : needles)
             EXPECT_EQ(text.find(needle), std::string::npos) << what << " in " << where;
+    // A transaction's text is published on its event topic, never logged.
+    for (std::size_t i = 0; i < 4; ++i)
+        EXPECT_EQ(places[i].second.find("NARVESEN"), std::string::npos) << "in " << places[i].first;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/Timespan.h>
+#include <Poco/URI.h>
 
 #include <csignal>
 #include <regex>
@@ -100,6 +101,46 @@ void FireflySimulator::setProxy(bool on)
 void FireflySimulator::setBalance(int id, const std::string& amount)
 {
     request("POST", "/balance?id=" + std::to_string(id) + "&amount=" + amount);
+}
+
+std::string FireflySimulator::addTransaction(const Transaction& t)
+{
+    const auto param = [](const std::string& name, const std::string& value) {
+        std::string encoded;
+        Poco::URI::encode(value, "&=+?#%/ ", encoded);
+        return value.empty() ? std::string() : "&" + name + "=" + encoded;
+    };
+    const std::string body =
+        request("POST", "/transactions?type=" + t.type + param("source", t.source) +
+                            param("destination", t.destination) + param("amount", t.amount) +
+                            param("description", t.description) + param("date", t.date) +
+                            param("source_iban", t.sourceIban) +
+                            param("destination_iban", t.destinationIban));
+    try {
+        return Poco::JSON::Parser()
+            .parse(body)
+            .extract<Poco::JSON::Object::Ptr>()
+            ->getValue<std::string>("transaction_journal_id");
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("firefly-sim /transactions: " + e.displayText() + ": " + body);
+    }
+}
+
+void FireflySimulator::clearTransactions()
+{
+    request("DELETE", "/transactions");
+}
+
+void FireflySimulator::setTransactionPageSize(int size)
+{
+    request("POST", "/transaction_page_size?value=" + std::to_string(size));
+}
+
+int FireflySimulator::transactionRequests()
+{
+    const auto all = counters();
+    const auto it = all.find("transaction_requests");
+    return it == all.end() ? 0 : it->second;
 }
 
 std::string FireflySimulator::transcript() const

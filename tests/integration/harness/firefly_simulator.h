@@ -43,12 +43,33 @@ public:
     /// GET /counters: requests, accounts, https, http, unauthorized, page_<n>, faults.
     std::map<std::string, int> counters();
     void resetCounters();
-    /// mode 401|302|406|422|500|html|login_html|basic_auth|truncated|none; count 0 = until
+    /// mode 401|302|406|422|429|500|html|login_html|basic_auth|truncated|none; count 0 = until
     /// cleared.
     void fault(const std::string& mode, int count = 0);
     /// A proxy in front that drops Authorization and Accept.
     void setProxy(bool on);
     void setBalance(int id, const std::string& amount);
+
+    /// One transaction of the simulator (POST /transactions). `source`/`destination`: an
+    /// account id of the dataset ("1"), or a counterpart's name ("Narvesen"); the IBANs, when
+    /// set, are the counterpart's as Firefly III would send them (to prove they never leak).
+    struct Transaction {
+        std::string type = "withdrawal";  ///< withdrawal, deposit or transfer
+        std::string source;
+        std::string destination;
+        std::string amount;  ///< positive, "49.00"
+        std::string description;
+        std::string date;  ///< "YYYY-MM-DD" (at midnight +01:00) or an ATOM time
+        std::string sourceIban;
+        std::string destinationIban;
+    };
+    /// Adds it; returns its transaction_journal_id.
+    std::string addTransaction(const Transaction& transaction);
+    void clearTransactions();
+    /// Largest page of transactions whatever `limit` asks; 0 = no cap.
+    void setTransactionPageSize(int size);
+    /// GET /counters' transaction_requests: requests to accounts/{id}/transactions.
+    int transactionRequests();
 
     std::string transcript() const;
 
