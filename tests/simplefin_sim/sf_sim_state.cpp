@@ -292,6 +292,8 @@ std::string SimState::addTransaction(const std::string& key, SimTransaction t)
         t.id = "TRN-" + randomHex(8);
     if (t.posted == 0 && !t.pending)
         t.posted = now();
+    if (t.transactedAt == 0 && t.pending)
+        t.transactedAt = now();
     transactions_.push_back(t);
     return t.id;
 }

@@ -90,7 +90,8 @@ public:
     /// "none", "402", "html", "truncated", "500", "v1" (answer the v1 shape even to version=2).
     void setFault(const std::string& fault);
     /// Adds `t` to the account `key` (key or id); its id is made up when empty, `posted` is
-    /// now when 0 and not pending. Returns the id, or "" for an unknown account.
+    /// now when 0 and not pending, `transactedAt` now when 0 and pending. Returns the id, or ""
+    /// for an unknown account.
     std::string addTransaction(const std::string& key, SimTransaction t);
     /// Books a pending entry: pending false, posted now; with `newId` it also gets a new id
     /// (whether the real Bridge keeps the id is UNCONFIRMED, so tests choose). Returns the id
