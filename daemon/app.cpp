@@ -256,6 +256,17 @@ void App::loadSources(StateUse state)
                                        : where;
             throw ConfigError(at + (result.key.empty() ? "" : result.key + ": ") + result.message);
         }
+        if (settings.transactions) {
+            auto* feed = capabilityOf<TransactionFeed>(host->source());
+            if (feed == nullptr)
+                throw ConfigError(config_->file + ":" +
+                                  std::to_string(settings.keyLines.at("transactions")) +
+                                  ": [source." + settings.id + "] transactions = true, but the " +
+                                  settings.plugin +
+                                  " plugin cannot list transactions; remove the key or "
+                                  "set it to false");
+            feed->enableTransactions();
+        }
         budgets_->add(settings.id, host->source(), host->hostState(), host->log(),
                       settings.interval);
         sources_.push_back(std::move(host));

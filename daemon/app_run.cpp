@@ -122,6 +122,8 @@ SourcePlan planFor(const SourceSettings& s, const MqttSettings& m, std::chrono::
     // The configuration's default is 3 x the configured interval; a stretched one moves it.
     plan.maxAge = s.keyLines.count("max_age") ? s.maxAge : 3 * interval;
     plan.consentWarning = s.consentWarning;
+    plan.transactions = s.transactions;
+    plan.transactionsBacklog = s.transactionsBacklog;
     return plan;
 }
 

@@ -2,7 +2,9 @@
 // CheckedSource: the scrub and the checks of every result a plugin returns.
 #include "checked_source.h"
 
+#include "bank_text.h"
 #include "money.h"
+#include "transaction_ledger.h"
 
 #include <exception>
 
@@ -103,7 +105,89 @@ FetchResult CheckedSource::listAccounts() noexcept
 
 FetchResult CheckedSource::fetch() noexcept
 {
-    return checked(inner_.fetch(), true);
+    FetchResult result = checked(inner_.fetch(), true);
+    if (result.status == FetchStatus::Ok) {
+        units_.clear();
+        for (const Account& account : result.accounts)
+            units_[account.fingerprint] = account.balance;
+    }
+    return result;
+}
+
+void* CheckedSource::capability(const std::string& name, std::uint32_t version) noexcept
+{
+    if (name == TransactionFeed::kName && version == TransactionFeed::kVersion)
+        return innerFeed() != nullptr ? static_cast<TransactionFeed*>(&transactions_) : nullptr;
+    return inner_.capability(name, version);
+}
+
+TransactionFeed* CheckedSource::innerFeed() noexcept
+{
+    return capabilityOf<TransactionFeed>(inner_);
+}
+
+void CheckedSource::CheckedTransactions::enableTransactions() noexcept
+{
+    owner_.innerFeed()->enableTransactions();
+}
+
+std::uint32_t CheckedSource::CheckedTransactions::fetchesPerDay() const noexcept
+{
+    return owner_.innerFeed()->fetchesPerDay();
+}
+
+TransactionsResult
+CheckedSource::CheckedTransactions::fetchTransactions(const std::string& since) noexcept
+{
+    return owner_.checked(owner_.innerFeed()->fetchTransactions(since));
+}
+
+TransactionsResult CheckedSource::checked(TransactionsResult result) const
+{
+    try {
+        result.message = sanitizeBankMessage(scrubber_.scrub(result.message));
+        if (result.status != FetchStatus::Ok) {
+            result.accounts.clear();
+            return result;
+        }
+        std::size_t leftOut = 0;
+        std::vector<AccountTransactions> kept;
+        for (AccountTransactions& account : result.accounts) {
+            const auto unit = units_.find(account.fingerprint);
+            if (unit == units_.end() ||
+                account.transactions.size() > CheckedTransactions::kMaxTransactions) {
+                leftOut += account.transactions.size();
+                continue;
+            }
+            std::vector<Transaction> usable;
+            for (Transaction& t : account.transactions) {
+                const bool sameUnit = t.amount.currency == unit->second.currency &&
+                                      moneyDecimals(t.amount) == moneyDecimals(unit->second);
+                const bool dated = parseIsoDate(t.date).has_value();
+                if (!sameUnit || (!t.pending && !dated)) {
+                    ++leftOut;
+                    continue;
+                }
+                if (!dated)
+                    t.date.clear();
+                t.amount.decimals = moneyDecimals(unit->second);
+                t.text = sanitizeBankMessage(scrubber_.scrub(t.text));
+                usable.push_back(std::move(t));
+            }
+            account.transactions = std::move(usable);
+            kept.push_back(std::move(account));
+        }
+        result.accounts = std::move(kept);
+        if (leftOut > 0 && result.message.empty())
+            result.message = std::to_string(leftOut) + " transaction" + (leftOut == 1 ? "" : "s") +
+                             " from the " + pluginName_ +
+                             " plugin could not be used (another currency than the account, no "
+                             "date, or an account not read this time) and were left out";
+        return result;
+    } catch (const std::exception&) {
+        return TransactionsResult::failure(FetchStatus::Temporary,
+                                           "the transactions could not be checked");
+    }
 }
 
 FetchResult CheckedSource::checked(FetchResult result, bool forPublishing) const

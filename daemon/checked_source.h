@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <string>
 
 namespace bank2mqtt {
@@ -38,15 +39,33 @@ public:
     FetchResult listAccounts() noexcept override;
     FetchResult fetch() noexcept override;
     /// The plugin's own capabilities (capabilities.h), unchanged: the host that drives one
-    /// scrubs what comes back itself (scrubber()).
-    void* capability(const std::string& name, std::uint32_t version) noexcept override
-    {
-        return inner_.capability(name, version);
-    }
+    /// scrubs what comes back itself (scrubber()). Except TransactionFeed, which comes checked:
+    /// see CheckedTransactions.
+    void* capability(const std::string& name, std::uint32_t version) noexcept override;
     const SecretScrubber& scrubber() const { return scrubber_; }
+
+    /// The plugin's TransactionFeed behind the same kind of check: the message and every text
+    /// scrubbed of the source's secrets, then made fit to publish (sanitizeBankMessage: numbers
+    /// of 6 or more digits masked, so no account number, national id or card number leaves the
+    /// process, cut to 120 code points); only accounts of the last Ok fetch(), at most
+    /// kMaxTransactions entries each; an entry in another unit or precision than its account's
+    /// balance, or booked without a valid date, is left out (counted in the message).
+    class CheckedTransactions final : public TransactionFeed {
+    public:
+        static constexpr std::size_t kMaxTransactions = 5000;
+        explicit CheckedTransactions(CheckedSource& owner) : owner_(owner) {}
+        void enableTransactions() noexcept override;
+        TransactionsResult fetchTransactions(const std::string& since) noexcept override;
+        std::uint32_t fetchesPerDay() const noexcept override;
+
+    private:
+        CheckedSource& owner_;
+    };
 
 private:
     FetchResult checked(FetchResult result, bool forPublishing) const;
+    TransactionsResult checked(TransactionsResult result) const;
+    TransactionFeed* innerFeed() noexcept;
     /// "" when `account` may be used, else what is wrong with it (no bank text quoted).
     std::string problemWith(const Account& account) const;
 
@@ -54,6 +73,9 @@ private:
     std::string pluginName_;
     SecretScrubber& scrubber_;
     std::size_t selectorCount_ = 0;
+    /// The unit of each account of the last Ok fetch(), by plain fingerprint.
+    std::map<std::string, Money> units_;
+    CheckedTransactions transactions_{*this};
 };
 
 }  // namespace bank2mqtt

@@ -276,7 +276,8 @@ std::string discoveryInputs(const AccountEntity& entity)
     return entity.sourceId + '\n' + entity.key + '\n' + entity.bank + '\n' + a.fingerprint + '\n' +
            a.name + '\n' + a.type + '\n' + a.balance.currency + '\n' +
            std::to_string(moneyDecimals(a.balance)) + '\n' + (entity.hasLowBalance ? "low" : "") +
-           '\n' + (a.balanceDate ? "dated" : "") + '\n' + (entity.hasConsent ? "consent" : "");
+           '\n' + (a.balanceDate ? "dated" : "") + '\n' + (entity.hasConsent ? "consent" : "") +
+           '\n' + (entity.hasTransactions ? "transactions" : "");
 }
 
 std::string migrateDiscoveryPayload()
@@ -439,6 +440,25 @@ std::vector<DiscoveryMessage> accountDiscovery(const DiscoverySettings& settings
                                    {"entity_category", std::string("diagnostic")}});
     leftOut.availability = bridgeOnly;
     cs.push_back(leftOut);
+    // Transactions (transactions = true): an event per new one, for automations, and the amount
+    // of the last one with the rest of it as attributes, for dashboards. No state_class: the
+    // last amount is neither a total nor a measurement, and statistics of it would mean nothing.
+    if (entity.hasTransactions) {
+        const std::string last = value(TopicLayout::Value::LastTransaction);
+        cs.push_back(component(id, "transaction", "event", "Transaction",
+                               {{"state_topic", value(TopicLayout::Value::Transaction)},
+                                {"event_types", stringArray({"debit", "credit", "booked"})},
+                                {"icon", std::string("mdi:cash-fast")}}));
+        Fields amount{{"state_topic", last},
+                      {"value_template", std::string("{{ value_json.amount }}")},
+                      {"json_attributes_topic", last}};
+        if (!currency.currency.empty()) {
+            amount.push_back({"device_class", std::string("monetary")});
+            amount.push_back({"unit_of_measurement", currency.currency});
+        }
+        amount.push_back({"suggested_display_precision", moneyDecimals(currency)});
+        cs.push_back(component(id, "last_transaction", "sensor", "Last transaction", amount));
+    }
     if (entity.hasLowBalance) {
         cs.push_back(component(id, "low_balance", "binary_sensor", "Low balance",
                                {{"state_topic", value(TopicLayout::Value::LowBalance)},

@@ -37,6 +37,10 @@ struct AccountEntity {
     /// The source's plugin offers ConsentInfo: the device gets the consent's end and a problem
     /// entity that is on from consent_warning before the end.
     bool hasConsent = false;
+    /// The source announces transactions (transactions = true): the device gets an event
+    /// entity "Transaction" (event_types debit, credit, booked) on <account>/transaction and a
+    /// sensor "Last transaction" with the last one's amount and the rest as attributes.
+    bool hasTransactions = false;
 };
 
 /// A discovery message: publish retained with QoS 1. An empty payload on the same topic removes

@@ -156,6 +156,11 @@ std::string sourceStatusJson(const SourceStatus& s)
                 ? ",\"consent_end\":" + timeOrNull(s.consentEnd) +
                       ",\"consent_renewal_due\":" + (s.consentRenewalDue ? "true" : "false")
                 : std::string()) +
+           (s.transactionsError
+                ? ",\"transactions_error\":" + (s.transactionsError->empty()
+                                                    ? std::string("null")
+                                                    : jsonString(*s.transactionsError))
+                : std::string()) +
            "}";
 }
 

@@ -57,12 +57,16 @@ struct SourceStatus {
     bool hasConsent = false;
     std::optional<std::chrono::system_clock::time_point> consentEnd;
     bool consentRenewalDue = false;  ///< within consent_warning of the end, or past it
+    /// Only for a source with transactions = true: why the last listing of transactions
+    /// failed or was incomplete; "" when it went well.
+    std::optional<std::string> transactionsError;
 };
 
 /// {"state":..,"last_success":..,"last_attempt":..,"error":..,"next_poll":..}, then for a
 /// source with a call budget ,"calls_limit":4,"calls_remaining":3,"calls_reset":..|null, and
 /// ,"notice":".." while there is one; for a source with a consent also
-/// "consent_end":..|null,"consent_renewal_due":true|false.
+/// "consent_end":..|null,"consent_renewal_due":true|false; for a source with transactions
+/// "transactions_error":null|"..".
 std::string sourceStatusJson(const SourceStatus& status);
 
 /// {"version":..,"started":..,"sources":{"<id>":{"state":..,"last_success":..,"next_poll":..}}}

@@ -191,6 +191,9 @@ void PollLoop::step()
 
     if (republish || haRepublish)
         publisher_.onConnected();
+    if (republish)  // announcements that waited for the broker
+        for (auto* s : sources_)
+            s->publishTransactions();
     collectResults();
     for (auto* s : sources_) {
         s->checkFreshness();

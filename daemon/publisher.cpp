@@ -49,6 +49,12 @@ void Publisher::onConnected()
     }
 }
 
+bool Publisher::event(const std::string& topic, const std::string& payload)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    return mqtt_.isConnected() && mqtt_.publish(topic, payload, false);
+}
+
 void Publisher::publishOffline()
 {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -27,6 +27,10 @@ public:
 
     /// Retained, QoS 1. An unchanged payload that already reached the broker is not resent.
     void set(const std::string& topic, const std::string& payload);
+    /// Not retained, QoS 1: an event (a new transaction). Returns false, and nothing is kept,
+    /// when the client is not connected: the caller keeps it and tries again after the next
+    /// connect (see onConnected()).
+    bool event(const std::string& topic, const std::string& payload);
     /// Publishes an empty retained payload, which deletes the topic on the broker. A clear that
     /// happens while disconnected is kept and sent on the next connect; once the broker has it,
     /// it is forgotten, so it is never sent again (Home Assistant warns about every empty

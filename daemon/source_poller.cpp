@@ -23,6 +23,30 @@ const char* kLeftOutState = "left_out";
 
 using Value = TopicLayout::Value;
 
+// The transactions' own call budget lives in the host state next to the balances' one, under
+// another key: CallBudget always uses CallBudget::kStateKey.
+class RenamedKeyStore final : public StateStore {
+public:
+    RenamedKeyStore(StateStore& inner, std::string from, std::string to)
+        : inner_(inner), from_(std::move(from)), to_(std::move(to))
+    {
+    }
+    std::optional<std::string> get(const std::string& key) const override
+    {
+        return inner_.get(key == from_ ? to_ : key);
+    }
+    void put(const std::string& key, const std::string& value) override
+    {
+        inner_.put(key == from_ ? to_ : key, value);
+    }
+    void erase(const std::string& key) override { inner_.erase(key == from_ ? to_ : key); }
+
+private:
+    StateStore& inner_;
+    std::string from_;
+    std::string to_;
+};
+
 bool needsPerson(SourceState s)
 {
     return s == SourceState::Stale || s == SourceState::AuthFailed;
@@ -62,6 +86,20 @@ SourcePoller::SourcePoller(SourcePlan plan, const InstallationKey& ids, BankSour
         consent_->setEnd(consentInfo_->consentEnd());
         status_.hasConsent = true;
         status_.consentEnd = consent_->end();
+    }
+    // app.cpp refused `transactions = true` for a plugin without the feed and enabled it.
+    if (plan_.transactions)
+        feed_ = capabilityOf<TransactionFeed>(source_);
+    if (feed_ != nullptr) {
+        ledger_.emplace(hostState_, clock_, log_, plan_.transactionsBacklog);
+        status_.transactionsError = "";
+        if (const std::uint32_t perDay = feed_->fetchesPerDay(); perDay > 0) {
+            transactionBudgetStore_ = std::make_unique<RenamedKeyStore>(
+                hostState_, CallBudget::kStateKey, "transaction_budget");
+            transactionBudget_ = std::make_unique<CallBudget>(
+                static_cast<int>(std::min<std::uint32_t>(perDay, 100000)), clock_,
+                *transactionBudgetStore_);
+        }
     }
 }
 
@@ -143,9 +181,36 @@ FetchOutcome SourcePoller::fetch()
     const std::uint64_t requestsBefore = requestCounter_ ? requestCounter_() : 0;
     outcome.result = source_.fetch();
     outcome.madeNoRequest = requestCounter_ && requestCounter_() == requestsBefore;
+    if (ledger_ && outcome.result.status == FetchStatus::Ok)
+        outcome.transactions = fetchTransactions();
     if (consentInfo_ != nullptr)
         outcome.consentEnd = consentInfo_->consentEnd();  // the fetch may have learnt a new one
     return outcome;
+}
+
+// On the fetch worker, after the balances: transactions never take a balance call. A bank that
+// limits them (PSD2) has a budget of their own, spread by simply skipping a poll's listing
+// when none is left; what was booked meanwhile comes with the next listing.
+std::optional<TransactionsResult> SourcePoller::fetchTransactions()
+{
+    const auto now = clock_.monotonicNow();
+    if (transactionBudget_) {
+        transactionBudget_->absorbOthers();
+        if (!transactionBudget_->canSpend(now)) {
+            log_.debug("transactions not read this time: their daily calls are used up");
+            return std::nullopt;
+        }
+        transactionBudget_->spend(now);
+    }
+    const std::uint64_t requestsBefore = requestCounter_ ? requestCounter_() : 0;
+    TransactionsResult result = feed_->fetchTransactions(ledger_->since());
+    if (transactionBudget_) {
+        if (requestCounter_ && requestCounter_() == requestsBefore)
+            transactionBudget_->refund(now);
+        else if (result.status == FetchStatus::RateLimited)
+            transactionBudget_->exhausted(clock_.monotonicNow(), result.retryAfter);
+    }
+    return result;
 }
 
 FetchResult SourcePoller::poll()
@@ -223,7 +288,51 @@ FetchResult SourcePoller::apply(FetchOutcome outcome)
     logTransition(oldState, oldError, failures_);
     failures_ = result.status == FetchStatus::Ok ? 0 : failures_ + 1;
     publishAvailability();
+    if (outcome.transactions && result.status == FetchStatus::Ok)
+        applyTransactions(*outcome.transactions);
     return std::move(result);
+}
+
+void SourcePoller::applyTransactions(const TransactionsResult& result)
+{
+    const std::string oldError = status_.transactionsError.value_or("");
+    if (result.status == FetchStatus::Ok) {
+        for (const AccountTransactions& account : result.accounts)
+            if (auto key = keys_.find(ids_.publicId(account.fingerprint)); key != keys_.end())
+                ledger_->take(key->second, account.transactions);
+        ledger_->fetched();
+        status_.transactionsError = result.message;
+    } else {
+        status_.transactionsError =
+            result.message.empty() ? "the transactions could not be read" : result.message;
+    }
+    if (*status_.transactionsError != oldError) {
+        if (status_.transactionsError->empty())
+            log_.info("transactions read again");
+        else
+            log_.warning("transactions: " + *status_.transactionsError);
+    }
+    publishTransactions();
+}
+
+void SourcePoller::publishTransactions()
+{
+    if (!ledger_)
+        return;
+    const TopicLayout& topics = publisher_.topics();
+    while (!ledger_->queue().empty()) {
+        const TransactionEvent& e = ledger_->queue().front();
+        // An account that left the configuration while its announcement waited takes it along.
+        if (std::find(accountKeys_.begin(), accountKeys_.end(), e.account) != accountKeys_.end()) {
+            if (!publisher_.event(topics.accountValue(plan_.id, e.account, Value::Transaction),
+                                  e.payload))
+                break;
+            publisher_.set(topics.accountValue(plan_.id, e.account, Value::LastTransaction),
+                           e.payload);
+        }
+        ledger_->pop();
+    }
+    ledger_->save();
 }
 
 void SourcePoller::overlayConsent()
@@ -524,6 +633,7 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         if (discovery_) {
             AccountEntity entity{plan_.id, key, plan_.bank, *a, threshold.has_value()};
             entity.hasConsent = consentInfo_ != nullptr;
+            entity.hasTransactions = ledger_.has_value();
             std::vector<DiscoveryMessage> built;
             for (const auto& discoveryTopic : discovery_->topics(entity, built))
                 group.insert(discoveryTopic);
@@ -533,6 +643,8 @@ void SourcePoller::publishAccounts(const std::vector<Account>& accounts,
         // published by publishAvailability()
         group.insert(topics.accountValue(plan_.id, key, Value::Availability));
         group.insert(topics.accountValue(plan_.id, key, Value::Problem));
+        if (ledger_)  // published by publishTransactions()
+            group.insert(topics.accountValue(plan_.id, key, Value::LastTransaction));
         for (std::size_t i = first; i < messages.size(); ++i)
             group.insert(messages[i].first);
         accountKeys_.push_back(key);

@@ -12,10 +12,12 @@
 #include "published_topics.h"
 #include "publisher.h"
 #include "retained_set.h"
+#include "transaction_ledger.h"
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -49,6 +51,10 @@ struct SourcePlan {
     std::optional<DiscoverySettings> discovery;
     /// consent_warning: how long before a consent ends the source shows consent_expiring.
     std::chrono::seconds consentWarning{14 * 24 * 3600};
+    /// `transactions = true` (the plugin offers TransactionFeed): new transactions are
+    /// announced; `transactions_backlog` of them on an account's first listing.
+    bool transactions = false;
+    int transactionsBacklog = 0;
 };
 
 /// A fetch as it came back from the plugin, with when it started.
@@ -65,6 +71,9 @@ struct FetchOutcome {
     /// The fetch sent no request towards the bank (a plugin not authorized yet, a selector
     /// error found before any request): the call budget takes the call back.
     bool madeNoRequest = false;
+    /// The transactions read after an Ok fetch (transactions = true); nullopt when none were
+    /// asked for (a failed fetch, none of their own daily calls left).
+    std::optional<TransactionsResult> transactions;
 };
 
 /// Not thread-safe: the poll loop calls it from one thread, except fetch(), which only calls
@@ -153,6 +162,11 @@ public:
         return consentInfo_ != nullptr ? consentInfo_->consentEnd() : std::nullopt;
     }
 
+    /// Hands the transaction announcements waiting in the queue to the broker, oldest first,
+    /// each also as the account's retained last_transaction; stops at the first the client does
+    /// not take (disconnected) and keeps the rest for the next call (after a reconnect).
+    void publishTransactions();
+
     /// Topic key of each account published so far, by public id.
     const std::map<std::string, std::string>& keys() const { return keys_; }
 
@@ -198,6 +212,15 @@ private:
     std::optional<ConsentWatch> consent_;
     int failures_ = 0;
     const CallBudget* budget_ = nullptr;
+
+    // Transactions (plan_.transactions): the plugin's feed, the host's memory of what was
+    // announced, and the feed's own call budget when the bank limits it (fetch worker only).
+    void applyTransactions(const TransactionsResult& result);
+    std::optional<TransactionsResult> fetchTransactions();
+    TransactionFeed* feed_ = nullptr;
+    std::optional<TransactionLedger> ledger_;
+    std::unique_ptr<StateStore> transactionBudgetStore_;
+    std::unique_ptr<CallBudget> transactionBudget_;
 };
 
 }  // namespace bank2mqtt

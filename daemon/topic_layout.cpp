@@ -52,6 +52,12 @@ std::string TopicLayout::accountValue(const std::string& source, const std::stri
     case Value::Problem:
         level = "/problem";
         break;
+    case Value::Transaction:
+        level = "/transaction";
+        break;
+    case Value::LastTransaction:
+        level = "/last_transaction";
+        break;
     }
     return account(source, key) + level;
 }

@@ -13,7 +13,8 @@ namespace bank2mqtt {
 ///   <base>/<source>/status  <base>/<source>/refresh
 ///   <base>/<source>/consent  (renewal step JSON)  .../consent/renew  .../consent/answer
 ///   <base>/<source>/<account>  (JSON)  and .../balance .../available .../low_balance
-///   .../availability
+///   .../availability .../problem
+///   .../transaction (an event, not retained)  .../last_transaction
 ///   <prefix>/status (HA's birth)  <prefix>/...  (discovery, built by discovery.cpp)
 ///
 /// Source ids and account keys never equal a level with its own meaning (reserved_names.h),
@@ -46,7 +47,15 @@ public:
     std::string account(const std::string& source, const std::string& key) const;
 
     /// The plain-value topics below an account's topic.
-    enum class Value { Balance, Available, LowBalance, Availability, Problem };
+    enum class Value {
+        Balance,
+        Available,
+        LowBalance,
+        Availability,
+        Problem,
+        Transaction,      ///< one message per new transaction, not retained
+        LastTransaction,  ///< the last one announced, retained
+    };
     std::string accountValue(const std::string& source, const std::string& key, Value v) const;
 
     /// Home Assistant's birth and last will: "online" means it (re)started.

@@ -68,6 +68,12 @@ struct SourceSettings {
     /// another machine (a self-hosted server on the LAN); the HTTP client allows plain http to
     /// these and to loopback only.
     std::vector<std::string> plainHttpHosts;
+    /// `transactions = true`: new transactions are announced on <account>/transaction (the
+    /// plugin must offer TransactionFeed; the daemon checks that after loading it).
+    bool transactions = false;
+    /// `transactions_backlog`: how many of the newest transactions an account's first listing
+    /// announces (0..50); the rest is history.
+    int transactionsBacklog = 0;
     /// Every other key of the section (lower case) with its trimmed value, for
     /// resolvePluginConfig(). May hold secrets: never log these values.
     std::map<std::string, std::string> pluginKeys;

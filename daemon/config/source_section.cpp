@@ -235,8 +235,9 @@ void checkPlainHttp(const SectionScope& scope, SourceSettings& source, const Ini
 const std::vector<std::string>& sourceHostKeys()
 {
     static const std::vector<std::string> keys = {
-        "plugin",      "interval", "max_age",  "timeout",         "accounts",
-        "low_balance", "ca_file",  "insecure", "consent_warning", "allow_http"};
+        "plugin",          "interval",    "max_age",      "timeout",
+        "accounts",        "low_balance", "ca_file",      "insecure",
+        "consent_warning", "allow_http",  "transactions", "transactions_backlog"};
     return keys;
 }
 
@@ -308,6 +309,19 @@ SourceSettings parseSource(const SectionScope& scope, const std::string& id,
     const IniEntry* allowHttp = scope.findSet("allow_http");
     checkPlainHttp(scope, source, allowHttp, allowHttp != nullptr && boolValue(scope, *allowHttp),
                    warnings);
+    if (const IniEntry* entry = scope.findSet("transactions"))
+        source.transactions = boolValue(scope, *entry);
+    if (const IniEntry* entry = scope.findSet("transactions_backlog")) {
+        const std::string& v = entry->value;
+        if (v.empty() || v.size() > 2 || !allOf(v, isDigit) || std::stoi(v) > 50)
+            scope.badValue(*entry, "is not a whole number from 0 to 50",
+                           "write how many of the newest transactions the first poll announces, "
+                           "e.g. transactions_backlog = 0");
+        if (!source.transactions)
+            scope.badValue(*entry, "has no effect without transactions = true",
+                           "add transactions = true, or remove transactions_backlog");
+        source.transactionsBacklog = std::stoi(v);
+    }
     return source;
 }
 

@@ -28,7 +28,11 @@ class CheckerRejects : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        const auto device = accountDiscovery(testSettings("device"), simulatorAccounts()[0]);
+        // With transactions, so that the event entity and the last-transaction sensor are
+        // checked too.
+        AccountEntity withTransactions = simulatorAccounts()[0];
+        withTransactions.hasTransactions = true;
+        const auto device = accountDiscovery(testSettings("device"), withTransactions);
         deviceTopic_ = device[0].topic;
         device_ = parseOrdered(device[0].payload);
         const auto single = accountDiscovery(testSettings("component"), simulatorAccounts()[0]);

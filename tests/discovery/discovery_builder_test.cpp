@@ -263,6 +263,55 @@ TEST(Discovery, EveryAccountHasAProblemEntityThatFollowsTheBridgeOnly)
     EXPECT_THAT(availabilityTopics(problem), ElementsAre("bank2mqtt/status"));
 }
 
+TEST(Discovery, TransactionsGiveAnEventAndALastAmountPerAccount)
+{
+    AccountEntity kid = simulatorAccounts()[0];
+    EXPECT_FALSE(parse(accountDiscovery(testSettings(), kid)[0].payload)
+                     ->getObject("components")
+                     ->has("transaction"));
+    kid.hasTransactions = true;
+    AccountEntity points = simulatorAccounts()[1];
+    points.account.balance = points.account.available = {5005, "", 1};
+    points.hasTransactions = true;
+    for (const std::string mode : {"device", "component"})
+        EXPECT_THAT(checkDiscovery(asPairs(allDiscovery(testSettings(mode), {kid, points}))),
+                    IsEmpty())
+            << mode;
+
+    const Object::Ptr components =
+        parse(accountDiscovery(testSettings(), kid)[0].payload)->getObject("components");
+    const Object::Ptr event = components->getObject("transaction");
+    ASSERT_TRUE(event);
+    EXPECT_EQ(event->getValue<std::string>("platform"), "event");
+    EXPECT_EQ(event->getValue<std::string>("name"), "Transaction");
+    EXPECT_EQ(event->getValue<std::string>("state_topic"), "bank2mqtt/kid/lommepenger/transaction");
+    const Array::Ptr types = event->getArray("event_types");
+    ASSERT_TRUE(types);
+    EXPECT_EQ(types->size(), 3u);
+    EXPECT_EQ(types->getElement<std::string>(0), "debit");
+    EXPECT_EQ(types->getElement<std::string>(1), "credit");
+    EXPECT_EQ(types->getElement<std::string>(2), "booked");
+    EXPECT_FALSE(event->has("device_class"));
+
+    const Object::Ptr last = components->getObject("last_transaction");
+    ASSERT_TRUE(last);
+    EXPECT_EQ(last->getValue<std::string>("platform"), "sensor");
+    EXPECT_EQ(last->getValue<std::string>("state_topic"),
+              "bank2mqtt/kid/lommepenger/last_transaction");
+    EXPECT_EQ(last->getValue<std::string>("json_attributes_topic"),
+              "bank2mqtt/kid/lommepenger/last_transaction");
+    EXPECT_EQ(last->getValue<std::string>("value_template"), "{{ value_json.amount }}");
+    EXPECT_EQ(last->getValue<std::string>("device_class"), "monetary");
+    EXPECT_EQ(last->getValue<std::string>("unit_of_measurement"), "NOK");
+    EXPECT_FALSE(last->has("state_class"));  // a last amount is no total
+
+    const Object::Ptr custom = parse(accountDiscovery(testSettings(), points)[0].payload)
+                                   ->getObject("components")
+                                   ->getObject("last_transaction");
+    EXPECT_FALSE(custom->has("device_class"));
+    EXPECT_FALSE(custom->has("unit_of_measurement"));
+}
+
 TEST(Discovery, NamesWithNordicLettersAndQuotesGiveValidIds)
 {
     AccountEntity account = simulatorAccounts()[0];

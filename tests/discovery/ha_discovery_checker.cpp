@@ -283,6 +283,8 @@ private:
             platform == "button" || platform == "text" ? "command_topic" : "state_topic";
         if (merged.count(required) == 0)
             add("required", join(where, required), "a " + platform + " needs " + required);
+        if (platform == "event" && merged.count("event_types") == 0)
+            add("required", join(where, "event_types"), "an event needs event_types");
         if (platform == "sensor")
             checkSensorClasses(merged, where);
         if (platform == "text")
@@ -332,9 +334,11 @@ private:
         } else if (dc == "enum") {
             add("options", join(where, "options"), "an enum sensor needs options");
         }
-        if (dc == "monetary" && sc != "total")
+        // HA warns about any other state class; none at all is fine (sensor/__init__.py: "expected
+        // None or one of 'total'").
+        if (dc == "monetary" && hasState && sc != "total")
             add("monetary", join(where, "state_class"),
-                "a monetary sensor needs state_class total");
+                "a monetary sensor takes no state_class or total");
         if (dc == "monetary" && !isIsoCurrency(unit))
             add("monetary", join(where, "unit_of_measurement"),
                 "a monetary unit must be an ISO 4217 code such as NOK, not \"" + unit + "\"");

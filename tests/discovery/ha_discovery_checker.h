@@ -28,8 +28,9 @@ namespace bank2mqtt {
 ///   qos                 qos not 0, 1 or 2 (#8)
 ///   icon                an icon without ':' (#9)
 ///   entity-category     not config/diagnostic, or config on a (binary) sensor (#10, #16)
-///   required            state_topic (sensor, binary_sensor) or command_topic (button, text)
-///                       missing
+///   required            state_topic (sensor, binary_sensor, event) or command_topic (button,
+///                       text); event_types (event)
+///   event-types         event_types not a non-empty list of distinct strings
 ///   device-class        not a device class of the platform (#11-#13)
 ///   state-class         an invalid state_class, or last_reset_value_template without total
 ///   unit                a unit the device class does not allow (#11)

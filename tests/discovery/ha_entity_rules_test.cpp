@@ -106,6 +106,43 @@ TEST_F(CheckerRejects, MonetaryWithStateClassMeasurement)
     EXPECT_EQ(singleRules(), Rules{"monetary"});
 }
 
+TEST_F(CheckerRejects, NothingInTheAccountWithTransactions)
+{
+    EXPECT_THAT(deviceRules(), IsEmpty());
+    ASSERT_TRUE(component("transaction"));
+    EXPECT_FALSE(component("last_transaction")->has("state_class"));  // allowed for monetary
+}
+
+TEST_F(CheckerRejects, EventWithoutEventTypes)
+{
+    component("transaction")->remove("event_types");
+    EXPECT_EQ(deviceRules(), Rules{"required"});
+}
+
+TEST_F(CheckerRejects, EventWithEmptyOrRepeatedEventTypes)
+{
+    component("transaction")->set("event_types", Array::Ptr(new Array));
+    EXPECT_EQ(deviceRules(), Rules{"event-types"});
+    Array::Ptr twice = new Array;
+    twice->add("debit");
+    twice->add("debit");
+    component("transaction")->set("event_types", twice);
+    EXPECT_EQ(deviceRules(), Rules{"event-types"});
+    component("transaction")->set("event_types", "debit");
+    EXPECT_EQ(deviceRules(), Rules{"event-types"});
+}
+
+TEST_F(CheckerRejects, EventWithASensorDeviceClassOrStateClass)
+{
+    component("transaction")->set("device_class", "monetary");
+    EXPECT_EQ(deviceRules(), Rules{"device-class"});
+    component("transaction")->set("device_class", "doorbell");
+    EXPECT_THAT(deviceRules(), IsEmpty());
+    component("transaction")->remove("device_class");
+    component("transaction")->set("state_class", "total");
+    EXPECT_EQ(deviceRules(), Rules{"unknown-key"});
+}
+
 TEST_F(CheckerRejects, MonetaryWithACurrencySymbol)
 {
     single_->set("unit_of_measurement", "kr");

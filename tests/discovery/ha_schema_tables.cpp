@@ -51,6 +51,9 @@ const std::map<std::string, Keys>& platformKeys()
         // mqtt/text.py on MQTT_RW_SCHEMA: command and state topics, templates, limits, mode.
         {"text", withCommon(words("command_topic command_template state_topic value_template "
                                   "retain optimistic max min mode pattern"))},
+        // mqtt/event.py on MQTT_RO_SCHEMA: event_types required, device_class one of
+        // event/const.py's EventDeviceClass; anything else is dropped (REMOVE_EXTRA).
+        {"event", withCommon(words("state_topic value_template device_class event_types"))},
     };
     return keys;
 }
@@ -191,6 +194,11 @@ bool isButtonDeviceClass(const std::string& deviceClass)
     return deviceClass == "identify" || deviceClass == "restart" || deviceClass == "update";
 }
 
+bool isEventDeviceClass(const std::string& deviceClass)
+{
+    return deviceClass == "button" || deviceClass == "doorbell" || deviceClass == "motion";
+}
+
 bool isStateClass(const std::string& stateClass)
 {
     return stateClass == "measurement" || stateClass == "measurement_angle" ||
@@ -225,6 +233,7 @@ std::optional<std::string> expandAbbreviation(const std::string& key)
                  "avty_tpl=availability_template cmd_t=command_topic cmd_tpl=command_template "
                  "cmps=components cu=configuration_url def_ent_id=default_entity_id dev=device "
                  "dev_cla=device_class e=encoding en=enabled_by_default ent_cat=entity_category "
+                 "evt_typ=event_types "
                  "exp_aft=expire_after frc_upd=force_update hw=hw_version ic=icon ids=identifiers "
                  "json_attr_t=json_attributes_topic json_attr_tpl=json_attributes_template "
                  "mdl=model mdl_id=model_id mf=manufacturer migr_discvry=migrate_discovery "

@@ -35,6 +35,7 @@ const std::set<std::string>& availabilityItemKeys();  ///< an item of the availa
 bool isSensorDeviceClass(const std::string& deviceClass);
 bool isBinarySensorDeviceClass(const std::string& deviceClass);
 bool isButtonDeviceClass(const std::string& deviceClass);
+bool isEventDeviceClass(const std::string& deviceClass);
 bool isStateClass(const std::string& stateClass);
 
 /// DEVICE_CLASS_UNITS for the sensor device classes that restrict the unit; nullopt when any

@@ -135,6 +135,8 @@ bool isDeviceClassOf(const std::string& platform, const std::string& deviceClass
         return isBinarySensorDeviceClass(deviceClass);
     if (platform == "button")
         return isButtonDeviceClass(deviceClass);
+    if (platform == "event")
+        return isEventDeviceClass(deviceClass);
     return false;
 }
 
@@ -186,6 +188,16 @@ void checkValue(const std::string& platform, const std::string& key, const Var& 
             ok = v.extract<Array::Ptr>()->get(static_cast<unsigned>(i)).isString();
         if (!ok)
             report("options", where, "must be a non-empty list of strings");
+    } else if (key == "event_types") {
+        // HA takes a bare string or [] too, but with [] every event is "Invalid event type".
+        bool ok = isArray(v) && v.extract<Array::Ptr>()->size() > 0;
+        std::set<std::string> seen;
+        for (std::size_t i = 0; ok && i < v.extract<Array::Ptr>()->size(); ++i) {
+            const Var item = v.extract<Array::Ptr>()->get(static_cast<unsigned>(i));
+            ok = item.isString() && !item.toString().empty() && seen.insert(item.toString()).second;
+        }
+        if (!ok)
+            report("event-types", where, "must be a non-empty list of distinct non-empty strings");
     } else if (kBoolKeys.count(key) != 0) {
         if (!v.isBoolean())
             report("type", where, "must be true or false");

@@ -134,6 +134,23 @@ bool bearerValid(SimState& state, const std::string& authorization)
     return state.tokenValid(Poco::trim(authorization.substr(space + 1)));
 }
 
+/// RFC 7807 problem details as ASP.NET Core writes them; `section` of RFC 7231 for the type.
+SimResponse problem(int status, const std::string& title, const std::string& section)
+{
+    SimResponse response = jsonResponse(
+        status, "{\"type\":\"https://tools.ietf.org/html/rfc7231#section-" + section +
+                    "\",\"title\":" + jsonString(title) + ",\"status\":" + std::to_string(status) +
+                    ",\"traceId\":" + jsonString(w3cTraceId()) + "}");
+    response.contentType = "application/problem+json; charset=utf-8";
+    return response;
+}
+
+SimResponse accountNotFound(int version)
+{
+    return version == 1 ? jsonResponse(404, v1Error(5, "Account not found"))
+                        : problem(404, "Not Found", "6.5.4");
+}
+
 /// `rest` is the path after the version prefix, e.g. "/accounts" or "/accounts/ABC".
 SimResponse accountsResponse(SimState& state, const SimulatorOptions& options,
                              const SimRequest& request, int version, const std::string& rest)
@@ -176,17 +193,8 @@ SimResponse accountsResponse(SimState& state, const SimulatorOptions& options,
             index = static_cast<int>(i);
         }
     }
-    const bool byId = index >= 0;
-    if (!byId) {
-        if (version == 1) {
-            return jsonResponse(404, v1Error(5, "Account not found"));
-        }
-        SimResponse response =
-            jsonResponse(404, "{\"type\":\"https://tools.ietf.org/html/rfc7231#section-6.5.4\","
-                              "\"title\":\"Not Found\",\"status\":404,\"traceId\":" +
-                                  jsonString(w3cTraceId()) + "}");
-        response.contentType = "application/problem+json; charset=utf-8";
-        return response;
+    if (index < 0) {
+        return accountNotFound(version);
     }
     const std::string item = accountJson(accounts[static_cast<std::size_t>(index)]);
     if (version == 2) {
@@ -195,6 +203,67 @@ SimResponse accountsResponse(SimState& state, const SimulatorOptions& options,
     return jsonResponse(200, "{\"item\":" + item +
                                  ",\"errorType\":null,\"isError\":false,\"errorMessage\":null,"
                                  "\"traceId\":null}");
+}
+
+const std::string kTransactionsPath = "/transactions/";
+
+bool isTransactionsPath(const std::string& rest)
+{
+    return normalizePath(rest).rfind(kTransactionsPath, 0) == 0;
+}
+
+std::string transactionList(const std::vector<SimTransaction>& page, std::size_t available,
+                            int version)
+{
+    std::string items;
+    for (const SimTransaction& t : page) {
+        items += (items.empty() ? "" : ",") + transactionJson(t);
+    }
+    return "{\"availableItems\":" + std::to_string(available) + ",\"items\":[" + items + "]" +
+           (version == 1 ? ",\"errorType\":null,\"isError\":false,\"errorMessage\":null,"
+                           "\"traceId\":null}"
+                         : "}");
+}
+
+/// GET Transactions/{accountId}: `rest` is the path after the version prefix.
+SimResponse transactionsResponse(SimState& state, const SimulatorOptions& options,
+                                 const SimRequest& request, int version, const std::string& rest)
+{
+    const std::string lowerRest = normalizePath(rest);
+    const std::string id =
+        rest.substr(kTransactionsPath.size(), lowerRest.size() - kTransactionsPath.size());
+    if (id.empty() || id.find('/') != std::string::npos) {
+        return emptyResponse(404);  // Transactions/archive/{id} is not simulated
+    }
+    if (request.method != "GET") {
+        return methodNotAllowed("GET");
+    }
+    if (!bearerValid(state, request.authorization)) {
+        return unauthorized();
+    }
+    if (version == 1 && request.customerId.value_or("") != options.customerId) {
+        return jsonResponse(400, v1Error(1, "Missing or invalid customerId header"));
+    }
+    const std::vector<SimAccount> accounts = state.accounts();
+    const auto account = std::find_if(accounts.begin(), accounts.end(), [&](const SimAccount& a) {
+        return Poco::icompare(a.accountId, id) == 0;
+    });
+    if (account == accounts.end()) {
+        return accountNotFound(version);
+    }
+    std::string error;
+    const auto query = parseTransactionQuery(request.query, error);
+    if (!query) {
+        return version == 1 ? jsonResponse(400, v1Error(1, error)) : problem(400, error, "6.5.1");
+    }
+    if (version == 1 && query->endDate == todayUtc()) {
+        // v1 answered 500 to endDate = today (stenjo/SbankenToYNAB #28, 2021).
+        return jsonResponse(500, v1Error(0, "Could not complete the request due to an expected "
+                                            "or unexpected error."));
+    }
+    std::size_t available = 0;
+    const auto page = selectTransactions(state.transactions(account->accountId), *query, available);
+    return jsonResponse(200, transactionList(page, available, version));
 }
 
 // An error reply from a careless bank that quotes what it was sent: the client secret (plain and
@@ -367,10 +436,16 @@ SimResponse respondToApi(SimState& state, const SimulatorOptions& options,
     }
     for (const auto& [prefix, version] : {std::pair{kV1Prefix, 1}, std::pair{kV2Prefix, 2}}) {
         if (hasPrefix(path, prefix)) {
-            state.countAccountRequest();
             const std::string rest = request.path.substr(prefix.size());
+            const bool transactions = isTransactionsPath(rest);
+            if (transactions) {
+                state.countTransactionRequest();
+            } else {
+                state.countAccountRequest();
+            }
             return withFault(state, options, request, FaultTarget::Api, [&, v = version] {
-                return accountsResponse(state, options, request, v, rest);
+                return transactions ? transactionsResponse(state, options, request, v, rest)
+                                    : accountsResponse(state, options, request, v, rest);
             });
         }
     }

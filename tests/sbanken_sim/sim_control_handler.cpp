@@ -5,6 +5,8 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/NumberParser.h>
 
+#include <algorithm>
+#include <limits>
 #include <map>
 
 namespace bank2mqtt::sim {
@@ -42,7 +44,8 @@ std::string countersJson(const SimCounters& c)
            ",\"account_requests\":" + std::to_string(c.accountRequests) +
            ",\"tls_connections\":" + std::to_string(c.tlsConnections) +
            ",\"tls_handshakes\":" + std::to_string(c.tlsHandshakes) +
-           ",\"tls_resumed\":" + std::to_string(c.tlsResumed) + "}";
+           ",\"tls_resumed\":" + std::to_string(c.tlsResumed) +
+           ",\"transaction_requests\":" + std::to_string(c.transactionRequests) + "}";
 }
 
 std::string tokensJson(const std::vector<std::string>& tokens)
@@ -148,6 +151,94 @@ SimResponse rename(SimState& state, const Params& params)
     return ok();
 }
 
+std::string param(const Params& params, const std::string& name)
+{
+    const auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
+}
+
+bool isAccountNumber(const std::string& text)
+{
+    return text.size() == 11 &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+SimResponse idReply(const std::string& id)
+{
+    return jsonResponse(200, "{\"id\":" + jsonString(id) + "}");
+}
+
+SimResponse addTransaction(SimState& state, const Params& params)
+{
+    if (!params.count("account") || !params.count("amount") || param(params, "text").empty()) {
+        return error(400, "account, amount and a non-empty text are required");
+    }
+    SimTransaction t;
+    const auto amount = amountParam(params.at("amount"));
+    if (!amount) {
+        return error(400, "amount must be a decimal with at most two decimals, e.g. -49.90");
+    }
+    t.amount = *amount;
+    t.text = params.at("text");
+    t.date = params.count("date") ? params.at("date") : todayUtc();
+    if (!isIsoDate(t.date)) {
+        return error(400, "date must be YYYY-MM-DD");
+    }
+    const std::string pending = param(params, "pending");
+    if (!pending.empty() && pending != "0" && pending != "1") {
+        return error(400, "pending must be 0 or 1");
+    }
+    t.pending = pending == "1";
+    t.otherAccount = param(params, "other_account");
+    if (!t.otherAccount.empty() && !isAccountNumber(t.otherAccount)) {
+        return error(400, "other_account must be 11 digits");
+    }
+    t.merchant = param(params, "merchant");
+    const auto id = state.addTransaction(params.at("account"), t);
+    if (!id) {
+        return error(404, "no account with that number, name or id: " + params.at("account"));
+    }
+    return idReply(*id);
+}
+
+SimResponse book(SimState& state, const Params& params)
+{
+    const std::string date = param(params, "date");
+    if (param(params, "id").empty() || (!date.empty() && !isIsoDate(date))) {
+        return error(400, "id is required; date, when given, must be YYYY-MM-DD");
+    }
+    const auto id = state.bookTransaction(params.at("id"), date, param(params, "text"));
+    if (!id) {
+        return error(404, "no reservation with that id: " + params.at("id"));
+    }
+    return idReply(*id);
+}
+
+/// {"transactions":[<entries as the API writes them>],"ids":[<their simulator ids>]}, in the
+/// API's order (newest first, reservations included).
+SimResponse listTransactions(SimState& state, const Params& params)
+{
+    const std::vector<SimAccount> accounts = state.accounts();
+    const int index = findAccount(accounts, param(params, "account"));
+    if (index < 0) {
+        return error(404, "no account with that number, name or id: " + param(params, "account"));
+    }
+    TransactionQuery everything;
+    everything.startDate = "0000-00-00";
+    everything.length = std::numeric_limits<int>::max();
+    std::size_t available = 0;
+    const auto entries =
+        selectTransactions(state.transactions(accounts[static_cast<std::size_t>(index)].accountId),
+                           everything, available);
+    std::string items;
+    std::string ids;
+    for (const SimTransaction& t : entries) {
+        items += (items.empty() ? "" : ",") + transactionJson(t);
+        ids += (ids.empty() ? "" : ",") + jsonString(t.id);
+    }
+    return jsonResponse(200, "{\"transactions\":[" + items + "],\"ids\":[" + ids + "]}");
+}
+
 class ControlRequestHandler : public Poco::Net::HTTPRequestHandler {
 public:
     ControlRequestHandler(SimState& state, const std::function<void(const std::string&)>& log)
@@ -186,6 +277,9 @@ SimResponse respondToControl(SimState& state, const SimRequest& request)
     const bool get = request.method == "GET";
     const bool post = request.method == "POST";
 
+    if (path == "/transactions") {
+        return get ? listTransactions(state, params) : error(405, "use GET");
+    }
     if (path == "/counters" || path == "/accounts" || path == "/fault" || path == "/tokens") {
         if (get) {
             return jsonResponse(200, path == "/counters"   ? countersJson(state.counters())
@@ -198,7 +292,8 @@ SimResponse respondToControl(SimState& state, const SimRequest& request)
         }
     }
     const bool knownPost = path == "/reset-counters" || path == "/fault" ||
-                           path == "/expire-tokens" || path == "/balance" || path == "/rename";
+                           path == "/expire-tokens" || path == "/balance" || path == "/rename" ||
+                           path == "/transaction" || path == "/book";
     if (!knownPost) {
         return error(404, "unknown control path " + request.path);
     }
@@ -218,6 +313,12 @@ SimResponse respondToControl(SimState& state, const SimRequest& request)
     }
     if (path == "/balance") {
         return setBalance(state, params);
+    }
+    if (path == "/transaction") {
+        return addTransaction(state, params);
+    }
+    if (path == "/book") {
+        return book(state, params);
     }
     return rename(state, params);
 }

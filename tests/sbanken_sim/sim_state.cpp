@@ -5,6 +5,7 @@
 #include <Poco/Base64Encoder.h>
 #include <Poco/RandomStream.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace bank2mqtt::sim {
@@ -128,6 +129,13 @@ void SimState::countAccountRequest()
     countersChanged_.notify_all();
 }
 
+void SimState::countTransactionRequest()
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++counters_.transactionRequests;
+    countersChanged_.notify_all();
+}
+
 void SimState::countTlsConnection()
 {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -219,6 +227,51 @@ bool SimState::rename(const std::string& key, const std::string& name)
     }
     accounts_[static_cast<std::size_t>(index)].name = name;
     return true;
+}
+
+std::optional<std::string> SimState::addTransaction(const std::string& key,
+                                                    SimTransaction transaction)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    const int index = findAccount(accounts_, key);
+    if (index < 0) {
+        return std::nullopt;
+    }
+    transaction.id = "tx-" + std::to_string(++lastTransactionId_);
+    transaction.accountId = accounts_[static_cast<std::size_t>(index)].accountId;
+    transactions_.push_back(transaction);
+    return transaction.id;
+}
+
+std::optional<std::string> SimState::bookTransaction(const std::string& id, const std::string& date,
+                                                     const std::string& text)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto it = std::find_if(transactions_.begin(), transactions_.end(),
+                                 [&](const SimTransaction& t) { return t.id == id && t.pending; });
+    if (it == transactions_.end()) {
+        return std::nullopt;
+    }
+    SimTransaction booked = *it;
+    transactions_.erase(it);
+    booked.id = "tx-" + std::to_string(++lastTransactionId_);
+    booked.pending = false;
+    booked.date = date.empty() ? booked.date : date;
+    booked.text = text.empty() ? booked.text : text;
+    transactions_.push_back(booked);
+    return booked.id;
+}
+
+std::vector<SimTransaction> SimState::transactions(const std::string& accountId) const
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<SimTransaction> result;
+    for (const SimTransaction& t : transactions_) {
+        if (t.accountId == accountId) {
+            result.push_back(t);
+        }
+    }
+    return result;
 }
 
 bool SimState::delayUnlessShuttingDown(long ms)

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "sim_accounts.h"
+#include "sim_transactions.h"
 
 #include <Poco/Event.h>
 
@@ -20,12 +21,13 @@ namespace bank2mqtt::sim {
 
 /// What the control port's GET /counters reports.
 struct SimCounters {
-    std::uint64_t tokenRequests = 0;    ///< every request to the token path
-    std::uint64_t tokensIssued = 0;     ///< successful token replies
-    std::uint64_t accountRequests = 0;  ///< every request under the API prefixes, faulted or not
-    std::uint64_t tlsConnections = 0;   ///< HTTPS connections accepted (keep-alive reuse: 1)
-    std::uint64_t tlsHandshakes = 0;    ///< TLS handshakes completed, full or resumed
-    std::uint64_t tlsResumed = 0;       ///< of those, resumed sessions (SSL_session_reused)
+    std::uint64_t tokenRequests = 0;        ///< every request to the token path
+    std::uint64_t tokensIssued = 0;         ///< successful token replies
+    std::uint64_t accountRequests = 0;      ///< every other request under the API prefixes
+    std::uint64_t transactionRequests = 0;  ///< every request to Transactions/..., faulted or not
+    std::uint64_t tlsConnections = 0;       ///< HTTPS connections accepted (keep-alive reuse: 1)
+    std::uint64_t tlsHandshakes = 0;        ///< TLS handshakes completed, full or resumed
+    std::uint64_t tlsResumed = 0;           ///< of those, resumed sessions (SSL_session_reused)
 };
 
 /// How the next matching requests misbehave. See README.md for each mode's exact reply.
@@ -77,6 +79,7 @@ public:
 
     void countTokenRequest();
     void countAccountRequest();
+    void countTransactionRequest();
     void countTlsConnection();
     /// One completed TLS handshake; `resumed` when the client resumed an earlier session.
     void countTlsHandshake(bool resumed);
@@ -98,6 +101,17 @@ public:
     /// False if `key` is unknown.
     bool rename(const std::string& key, const std::string& name);
 
+    /// Appends `transaction` (its id and accountId are set here) to the account `key`; returns
+    /// the new entry's id, or nullopt if `key` is unknown.
+    std::optional<std::string> addTransaction(const std::string& key, SimTransaction transaction);
+    /// The reservation `id` books: it is removed and a booked entry with the same amount (and
+    /// `text` when not empty, dated `date` or its own date) is appended. Returns the new entry's
+    /// id, or nullopt if no reservation has that id.
+    std::optional<std::string> bookTransaction(const std::string& id, const std::string& date,
+                                               const std::string& text);
+    /// The entries of the account whose accountId is `accountId`, oldest added first.
+    std::vector<SimTransaction> transactions(const std::string& accountId) const;
+
     /// Waits up to `ms` for shutdown; true if the full delay passed, false if interrupted.
     bool delayUnlessShuttingDown(long ms);
     void beginShutdown() { shutdown_.set(); }
@@ -109,6 +123,8 @@ private:
     mutable std::mutex mutex_;
     mutable std::condition_variable countersChanged_;
     std::vector<SimAccount> accounts_;
+    std::vector<SimTransaction> transactions_;  // every account's, oldest added first
+    std::uint64_t lastTransactionId_ = 0;
     std::chrono::seconds tokenLifetime_;
     std::map<std::string, SteadyClock::time_point> tokens_;  // token -> expiry
     std::vector<std::string> issued_;                        // every token, oldest first

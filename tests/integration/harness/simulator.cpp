@@ -177,6 +177,44 @@ void Simulator::rename(const std::string& account, const std::string& name)
     post("/rename?account=" + encode(account) + "&name=" + encode(name));
 }
 
+std::string Simulator::addTransaction(const std::string& account, const std::string& amount,
+                                      const std::string& text, bool pending,
+                                      const std::string& date, const std::string& otherAccount)
+{
+    std::string query = "/transaction?account=" + encode(account) + "&amount=" + encode(amount) +
+                        "&text=" + encode(text);
+    query += pending ? "&pending=1" : "";
+    query += date.empty() ? "" : "&date=" + encode(date);
+    query += otherAccount.empty() ? "" : "&other_account=" + encode(otherAccount);
+    const std::string body = post(query);
+    try {
+        return Poco::JSON::Parser()
+            .parse(body)
+            .extract<Poco::JSON::Object::Ptr>()
+            ->getValue<std::string>("id");
+    } catch (const Poco::Exception&) {
+        throw std::runtime_error("simulator /transaction did not answer {\"id\":...}: " + body);
+    }
+}
+
+void Simulator::bookTransaction(const std::string& id, const std::string& text)
+{
+    post("/book?id=" + encode(id) + (text.empty() ? "" : "&text=" + encode(text)));
+}
+
+std::uint64_t Simulator::transactionRequests()
+{
+    const std::string body = request(Poco::Net::HTTPRequest::HTTP_GET, "/counters");
+    try {
+        return Poco::JSON::Parser()
+            .parse(body)
+            .extract<Poco::JSON::Object::Ptr>()
+            ->getValue<std::uint64_t>("transaction_requests");
+    } catch (const Poco::Exception&) {
+        throw std::runtime_error("simulator /counters has no transaction_requests: " + body);
+    }
+}
+
 std::vector<std::string> Simulator::issuedTokens()
 {
     const std::string body = request(Poco::Net::HTTPRequest::HTTP_GET, "/tokens");

@@ -4,6 +4,7 @@
 
 #include "harness/child_process.h"
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -74,6 +75,14 @@ public:
     /// `balance` is a decimal string, e.g. "512.50"; `account` an account number.
     void setBalance(const std::string& account, const std::string& balance);
     void rename(const std::string& account, const std::string& name);
+    /// POST /transaction; returns the simulator's id of the new entry.
+    std::string addTransaction(const std::string& account, const std::string& amount,
+                               const std::string& text, bool pending = false,
+                               const std::string& date = "", const std::string& otherAccount = "");
+    /// POST /book: the reservation `id` books (with `text` when not empty).
+    void bookTransaction(const std::string& id, const std::string& text = "");
+    /// GET /counters' transaction_requests.
+    std::uint64_t transactionRequests();
     /// Every access token this process issued (GET /tokens), expired ones included.
     std::vector<std::string> issuedTokens();
     /// The full account number of every account in the dataset (GET /accounts).

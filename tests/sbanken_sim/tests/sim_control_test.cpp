@@ -41,8 +41,10 @@ TEST_F(Control, CountersCountRequestsAndConnections)
     }
     const HttpResult reply = control("GET", "/counters");
     ASSERT_EQ(reply.status, 200);
-    EXPECT_EQ(reply.body, R"({"token_requests":1,"tokens_issued":1,"account_requests":3,)"
-                          R"("tls_connections":1,"tls_handshakes":1,"tls_resumed":0})");
+    EXPECT_EQ(
+        reply.body,
+        R"({"token_requests":1,"tokens_issued":1,"account_requests":3,)"
+        R"("tls_connections":1,"tls_handshakes":1,"tls_resumed":0,"transaction_requests":0})");
 
     auto second = httpsSession();
     EXPECT_EQ(request(*second, "POST", "/identityserver/connect/token").status, 400);
@@ -52,9 +54,10 @@ TEST_F(Control, CountersCountRequestsAndConnections)
     EXPECT_EQ(counters.tlsConnections, 2u);
 
     ASSERT_EQ(control("POST", "/reset-counters").status, 200);
-    EXPECT_EQ(control("GET", "/counters").body,
-              R"({"token_requests":0,"tokens_issued":0,"account_requests":0,)"
-              R"("tls_connections":0,"tls_handshakes":0,"tls_resumed":0})");
+    EXPECT_EQ(
+        control("GET", "/counters").body,
+        R"({"token_requests":0,"tokens_issued":0,"account_requests":0,)"
+        R"("tls_connections":0,"tls_handshakes":0,"tls_resumed":0,"transaction_requests":0})");
 }
 
 TEST_F(Control, BalanceChangesWhatTheApiReturns)
