@@ -158,6 +158,9 @@ void SourcePoller::publishRestored()
     publishAvailability();
     if (renewable_)
         registry_.add(plan_.id, "", publisher_.topics().sourceConsent(plan_.id));
+    // Announcements an earlier process read while the broker was down; the first poll may be
+    // hours away on a budgeted source.
+    publishTransactions();
 }
 
 FetchOutcome SourcePoller::fetch()
@@ -327,8 +330,10 @@ void SourcePoller::publishTransactions()
             if (!publisher_.event(topics.accountValue(plan_.id, e.account, Value::Transaction),
                                   e.payload))
                 break;
-            publisher_.set(topics.accountValue(plan_.id, e.account, Value::LastTransaction),
-                           e.payload);
+            const std::string account = e.account;
+            publisher_.set(topics.accountValue(plan_.id, account, Value::LastTransaction),
+                           ledger_->pop());
+            continue;
         }
         ledger_->pop();
     }

@@ -281,12 +281,21 @@ void TransactionLedger::fetched()
     save();
 }
 
-void TransactionLedger::pop()
+std::string TransactionLedger::pop()
 {
     if (queue_.empty())
-        return;
+        return {};
+    const TransactionEvent event = std::move(queue_.front());
     queue_.pop_front();
+    auto& recent = recent_[event.account];
+    recent.push_front(event.payload);
+    while (recent.size() > kRecent)
+        recent.pop_back();
     dirty_ = true;
+    std::string list;
+    for (const std::string& payload : recent)
+        list += (list.empty() ? "" : ",") + payload;
+    return event.payload.substr(0, event.payload.size() - 1) + ",\"recent\":[" + list + "]}";
 }
 
 void TransactionLedger::save()
@@ -327,6 +336,14 @@ void TransactionLedger::save()
         queue->add(o);
     }
     root.set("queue", queue);
+    Poco::JSON::Object::Ptr recent = new Poco::JSON::Object;
+    for (const auto& [account, payloads] : recent_) {
+        Poco::JSON::Array::Ptr list = new Poco::JSON::Array;
+        for (const std::string& payload : payloads)
+            list->add(payload);
+        recent->set(account, list);
+    }
+    root.set("recent", recent);
     std::ostringstream text;
     root.stringify(text);
     state_.put(kStateKey, text.str());
@@ -368,7 +385,15 @@ void TransactionLedger::load()
                 auto o = queue->getObject(static_cast<unsigned>(i));
                 queue_.push_back({o->getValue<std::string>("a"), o->getValue<std::string>("p")});
             }
+        if (auto recent = root->getObject("recent"))
+            for (const auto& [account, value] : *recent) {
+                auto list = value.extract<Poco::JSON::Array::Ptr>();
+                for (std::size_t i = 0; i < list->size() && i < kRecent; ++i)
+                    recent_[account].push_back(
+                        list->getElement<std::string>(static_cast<unsigned>(i)));
+            }
     } catch (const std::exception&) {
+        recent_.clear();
         log_.warning("ignoring unreadable transaction memory in the state file; the next "
                      "listing of each account announces only its newest transactions_backlog");
         accounts_.clear();

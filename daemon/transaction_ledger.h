@@ -67,8 +67,12 @@ public:
     void fetched();
     /// The announcements not yet handed to the broker, oldest first.
     const std::deque<TransactionEvent>& queue() const { return queue_; }
-    /// The front of the queue was handed to the broker.
-    void pop();
+    /// The front of the queue was handed to the broker: it joins its account's recent ones,
+    /// and the payload for <account>/last_transaction is returned: the event's JSON with
+    /// `"recent":[...]`, the account's last kRecent announcements, newest first (a dashboard
+    /// lists them; a bounded list, unlike the whole statement HA advises against).
+    std::string pop();
+    static constexpr std::size_t kRecent = 5;
     /// Persists the queue and memory when they changed since the last save.
     void save();
 
@@ -96,6 +100,7 @@ private:
     Logger& log_;
     int backlog_;
     std::map<std::string, Memory> accounts_;
+    std::map<std::string, std::deque<std::string>> recent_;  // account -> payloads, newest first
     std::deque<TransactionEvent> queue_;
     static constexpr int kNever = std::numeric_limits<int>::min();
     std::atomic<int> lastFetchDay_{kNever};  // read by since() on the fetch worker

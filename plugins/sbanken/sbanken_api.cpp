@@ -79,7 +79,9 @@ FetchResult classifyDataStatus(const HttpResponse& r, ReplyShape shape, const Re
         return failure(FetchStatus::Temporary,
                        shape == ReplyShape::List
                            ? "the bank answered " + status + " for the account list; check api_url"
-                           : "the bank answered " + status + " for a selected account");
+                       : shape == ReplyShape::Single
+                           ? "the bank answered " + status + " for a selected account"
+                           : "the bank answered " + status + " for an account's transactions");
     case 429:
         return failure(FetchStatus::RateLimited, "the bank asked to slow down (" + status + ")",
                        retryAfterOf(r, c));
@@ -92,18 +94,6 @@ FetchResult classifyDataStatus(const HttpResponse& r, ReplyShape shape, const Re
 FetchResult unusable(const std::string& why)
 {
     return failure(FetchStatus::Temporary, "the bank sent an unusable answer: " + why);
-}
-
-HttpRequest dataRequest(const Endpoint& endpoint, const std::string& accessToken, std::string url)
-{
-    HttpRequest request;
-    request.method = "GET";
-    request.url = std::move(url);
-    request.timeout = endpoint.timeout;
-    request.headers = {{"Authorization", "Bearer " + accessToken}, {"Accept", "application/json"}};
-    if (endpoint.version == ApiVersion::V1)
-        request.headers.emplace_back("customerId", endpoint.customerId);
-    return request;
 }
 
 // The FetchResult for a token reply; status Ok when `token` holds a usable token. Only the
@@ -199,6 +189,18 @@ HttpRequest tokenRequest(const Endpoint& endpoint, std::string_view clientId,
     return request;
 }
 
+HttpRequest dataRequest(const Endpoint& endpoint, const std::string& accessToken, std::string url)
+{
+    HttpRequest request;
+    request.method = "GET";
+    request.url = std::move(url);
+    request.timeout = endpoint.timeout;
+    request.headers = {{"Authorization", "Bearer " + accessToken}, {"Accept", "application/json"}};
+    if (endpoint.version == ApiVersion::V1)
+        request.headers.emplace_back("customerId", endpoint.customerId);
+    return request;
+}
+
 HttpRequest accountListRequest(const Endpoint& endpoint, const std::string& accessToken)
 {
     return dataRequest(endpoint, accessToken, endpoint.apiUrl + "/accounts/");
@@ -234,16 +236,8 @@ FetchResult readAccounts(const std::string& bodyText, ReplyShape shape,
     if (!parsed.ok())
         return unusable(parsed.error);
     const Poco::JSON::Object::Ptr& body = parsed.object;
-    const Poco::Dynamic::Var isError = body->get("isError");
-    if (isError.type() == typeid(bool) && isError.extract<bool>()) {
-        const std::string type = errorTypeText(body->get("errorType"), c);
-        const std::string message = sanitizeBankMessage(
-            redactSecrets(stringMember(body, "errorMessage").value_or(""), c.secrets));
-        return failure(FetchStatus::Temporary,
-                       "the bank reported an error" +
-                           (type.empty() ? "" : " (errorType " + type + ")") +
-                           (message.empty() ? "" : ": " + message));
-    }
+    if (auto error = envelopeError(body, c))
+        return std::move(*error);
     std::vector<Poco::JSON::Object::Ptr> objects;
     if (shape == ReplyShape::List) {
         const Poco::JSON::Array::Ptr items = body->getArray("items");
@@ -268,13 +262,31 @@ FetchResult readAccounts(const std::string& bodyText, ReplyShape shape,
 
 }  // namespace
 
+FetchResult dataReplyFailure(const HttpResponse& r, ReplyShape shape, const ReplyContext& c)
+{
+    if (r.transportError != TransportError::None)
+        return failure(FetchStatus::Temporary, describeTransportError(r, c.timeout));
+    return classifyDataStatus(r, shape, c);
+}
+
+std::optional<FetchResult> envelopeError(const Poco::JSON::Object::Ptr& body, const ReplyContext& c)
+{
+    const Poco::Dynamic::Var isError = body->get("isError");
+    if (isError.type() != typeid(bool) || !isError.extract<bool>())
+        return std::nullopt;
+    const std::string type = errorTypeText(body->get("errorType"), c);
+    const std::string message = sanitizeBankMessage(
+        redactSecrets(stringMember(body, "errorMessage").value_or(""), c.secrets));
+    return failure(FetchStatus::Temporary, "the bank reported an error" +
+                                               (type.empty() ? "" : " (errorType " + type + ")") +
+                                               (message.empty() ? "" : ": " + message));
+}
+
 AccountsReply parseAccountsReply(const HttpResponse& r, ReplyShape shape, const ReplyContext& c)
 {
     AccountsReply reply;
-    if (r.transportError != TransportError::None) {
-        reply.outcome = failure(FetchStatus::Temporary, describeTransportError(r, c.timeout));
-    } else if (r.status < 200 || r.status > 299) {
-        reply.outcome = classifyDataStatus(r, shape, c);
+    if (r.transportError != TransportError::None || r.status < 200 || r.status > 299) {
+        reply.outcome = dataReplyFailure(r, shape, c);
         reply.unauthorized = r.status == 401;
         reply.notFound = r.status == 404;
     } else if (isHtmlReply(r)) {

@@ -38,7 +38,10 @@
 #include "bank2mqtt/fetch_result.h"
 #include "bank2mqtt/services.h"
 
+#include <Poco/JSON/Object.h>
+
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +65,8 @@ std::string basicAuthorization(std::string_view clientId, std::string_view clien
 /// POST authUrl with the client credentials grant.
 HttpRequest tokenRequest(const Endpoint& endpoint, std::string_view clientId,
                          std::string_view clientSecret);
+/// GET `url` with the bearer token, Accept: application/json (and customerId for v1).
+HttpRequest dataRequest(const Endpoint& endpoint, const std::string& accessToken, std::string url);
 /// GET <apiUrl>/accounts/ with the bearer token (and customerId for v1).
 HttpRequest accountListRequest(const Endpoint& endpoint, const std::string& accessToken);
 /// GET <apiUrl>/accounts/{accountId}, the id percent-encoded as a path segment.
@@ -93,9 +98,21 @@ struct TokenReply {
 TokenReply parseTokenReply(const HttpResponse& response, const ReplyContext& context);
 
 enum class ReplyShape {
-    List,    ///< reply to accountListRequest
-    Single,  ///< reply to accountRequest: {"item":{...}} (v1) or a bare Account (v2)
+    List,          ///< reply to accountListRequest
+    Single,        ///< reply to accountRequest: {"item":{...}} (v1) or a bare Account (v2)
+    Transactions,  ///< reply to transactionsRequest (sbanken_transactions.h)
 };
+
+/// The failure a data reply means when it did not arrive or is not a 2xx: 401 and 403
+/// AuthRequired, 429 RateLimited (with Retry-After), everything else Temporary, quoting the
+/// bank's own words only after redacting `context.secrets`.
+FetchResult dataReplyFailure(const HttpResponse& response, ReplyShape shape,
+                             const ReplyContext& context);
+
+/// A v1 envelope that says {"isError":true,...}, as the Temporary failure it reports; nullopt
+/// when the body reports no error.
+std::optional<FetchResult> envelopeError(const Poco::JSON::Object::Ptr& body,
+                                         const ReplyContext& context);
 
 /// A classified data reply. `outcome.status` is Ok when `accounts` is valid (one entry for
 /// Single). `unauthorized` (401; outcome AuthRequired) lets the caller renew the token and retry

@@ -180,14 +180,102 @@ FetchResult SbankenSource::fetch() noexcept
     try {
         if (!configured_)
             return FetchResult::failure(FetchStatus::ConfigError, "the source is not configured");
-        if (selectors_.empty()) {
-            const AccountsReply reply = callApi(ReplyShape::List);
-            return reply.ok() ? FetchResult::ok(allAccounts(reply.accounts)) : reply.outcome;
+        FetchResult result = fetchAccounts();
+        if (result.status == FetchStatus::Ok) {
+            lastFetched_.clear();
+            for (const Account& account : result.accounts)
+                lastFetched_.push_back(account.fingerprint);
         }
-        return fetchSelected();
+        return result;
     } catch (const std::exception&) {
         return internalError();
     }
+}
+
+void* SbankenSource::capability(const std::string& name, std::uint32_t version) noexcept
+{
+    if (name == TransactionFeed::kName && version == TransactionFeed::kVersion)
+        return static_cast<TransactionFeed*>(this);
+    return nullptr;
+}
+
+FetchResult SbankenSource::fetchAccounts()
+{
+    if (selectors_.empty()) {
+        const AccountsReply reply = callApi(ReplyShape::List);
+        return reply.ok() ? FetchResult::ok(allAccounts(reply.accounts)) : reply.outcome;
+    }
+    return fetchSelected();
+}
+
+TransactionsResult SbankenSource::fetchTransactions(const std::string& since) noexcept
+{
+    try {
+        if (!configured_ || !transactionsEnabled_)
+            return TransactionsResult::failure(FetchStatus::ConfigError,
+                                               "transactions are not enabled for this source");
+        if (!isIsoDate(since))
+            return TransactionsResult::failure(FetchStatus::Temporary,
+                                               "transactions were asked for from a date that is "
+                                               "not YYYY-MM-DD");
+        std::vector<AccountTransactions> accounts;
+        std::string leftOut;
+        for (const std::string& fingerprint : lastFetched_) {
+            const auto id = idsByFingerprint_.find(fingerprint);
+            if (id == idsByFingerprint_.end())
+                continue;  // cannot happen after an Ok fetch(); the host asks again next time
+            TransactionsPage page = readStatement(id->second, since);
+            if (page.ok()) {
+                accounts.push_back({fingerprint, std::move(page.transactions)});
+                continue;
+            }
+            // A login or rate problem stops every account alike; anything else only this one.
+            if (page.outcome.status != FetchStatus::Temporary || lastFetched_.size() == 1)
+                return TransactionsResult::failure(page.outcome.status, page.outcome.message,
+                                                   page.outcome.retryAfter);
+            leftOut = page.outcome.message;
+        }
+        if (accounts.empty() && !leftOut.empty())
+            return TransactionsResult::failure(FetchStatus::Temporary, leftOut);
+        TransactionsResult result = TransactionsResult::ok(std::move(accounts));
+        if (!leftOut.empty())
+            result.message = "the transactions of some accounts could not be read: " + leftOut;
+        return result;
+    } catch (const std::exception&) {
+        return TransactionsResult::failure(FetchStatus::Temporary,
+                                           "the sbanken plugin hit an unexpected internal error");
+    }
+}
+
+TransactionsPage SbankenSource::readStatement(const std::string& accountId,
+                                              const std::string& since)
+{
+    TransactionsPage statement;
+    for (int page = 0; page < kMaxTransactionPages; ++page) {
+        const int index = static_cast<int>(statement.transactions.size());
+        TransactionsPage reply = withToken<TransactionsPage>(
+            [&](const std::string& token) {
+                return transactionsRequest(endpoint_, token, accountId, since, index);
+            },
+            [&](const HttpResponse& response) {
+                return parseTransactionsPage(response, replyContext(), hiddenNumbers());
+            });
+        if (!reply.ok())
+            return reply;
+        statement.transactions.insert(statement.transactions.end(), reply.transactions.begin(),
+                                      reply.transactions.end());
+        // An empty page ends it too: a count that overstates must not loop to the bound.
+        if (reply.transactions.empty() || statement.transactions.size() >= reply.availableItems) {
+            statement.outcome = reply.outcome;
+            return statement;
+        }
+    }
+    statement.transactions.clear();
+    statement.outcome = FetchResult::failure(
+        FetchStatus::Temporary, "the bank kept sending more pages of transactions than " +
+                                    std::to_string(kMaxTransactionPages) +
+                                    " requests may read; trying again later");
+    return statement;
 }
 
 FetchResult SbankenSource::fetchSelected()
@@ -238,20 +326,18 @@ FetchResult SbankenSource::resolveFrom(const std::vector<BankAccount>& accounts)
     return FetchResult::ok(*pickAccounts(selectedIds_, accounts));
 }
 
-AccountsReply SbankenSource::callApi(ReplyShape shape, const std::string& accountId)
+template <class Reply, class Build, class Parse>
+Reply SbankenSource::withToken(Build build, Parse parse)
 {
-    AccountsReply reply;
+    Reply reply;
     for (int attempt = 1; attempt <= 2; ++attempt) {
         if (auto failure = ensureToken()) {
-            reply = AccountsReply{};
+            reply = Reply{};
             reply.outcome = std::move(*failure);
             return reply;
         }
-        const HttpRequest request =
-            shape == ReplyShape::List ? accountListRequest(endpoint_, token_.accessToken())
-                                      : accountRequest(endpoint_, token_.accessToken(), accountId);
-        reply = parseAccountsReply(send(request), shape, replyContext());
-        rememberNumbers(reply.accounts);
+        // Parsed before the token may be forgotten, so that a bank echoing it is redacted.
+        reply = parse(send(build(token_.accessToken())));
         if (!reply.unauthorized)
             return reply;
         // 401: the token expired early or was revoked. One fresh token gets one more try.
@@ -260,6 +346,20 @@ AccountsReply SbankenSource::callApi(ReplyShape shape, const std::string& accoun
             log_.debug("the bank refused the access token; getting a new one");
     }
     return reply;
+}
+
+AccountsReply SbankenSource::callApi(ReplyShape shape, const std::string& accountId)
+{
+    return withToken<AccountsReply>(
+        [&](const std::string& token) {
+            return shape == ReplyShape::List ? accountListRequest(endpoint_, token)
+                                             : accountRequest(endpoint_, token, accountId);
+        },
+        [&](const HttpResponse& response) {
+            AccountsReply reply = parseAccountsReply(response, shape, replyContext());
+            rememberAccounts(reply.accounts);
+            return reply;
+        });
 }
 
 std::optional<FetchResult> SbankenSource::ensureToken()
@@ -301,14 +401,25 @@ HttpResponse SbankenSource::send(const HttpRequest& request)
     return response;
 }
 
-void SbankenSource::rememberNumbers(const std::vector<BankAccount>& accounts)
+void SbankenSource::rememberAccounts(const std::vector<BankAccount>& accounts)
 {
     for (const auto& account : accounts) {
         if (knownNumbers_.size() < kMaxKnownNumbers &&
             std::find(knownNumbers_.begin(), knownNumbers_.end(), account.accountNumber) ==
                 knownNumbers_.end())
             knownNumbers_.push_back(account.accountNumber);
+        if (idsByFingerprint_.size() < kMaxKnownNumbers ||
+            idsByFingerprint_.count(account.account.fingerprint))
+            idsByFingerprint_[account.account.fingerprint] = account.accountId;
     }
+}
+
+// The login's own account numbers and its customer id may turn up in a transfer's text.
+std::vector<std::string> SbankenSource::hiddenNumbers() const
+{
+    std::vector<std::string> numbers = knownNumbers_;
+    numbers.push_back(endpoint_.customerId);
+    return numbers;
 }
 
 // A bank that quotes the request in its error text would otherwise put the token, the secret

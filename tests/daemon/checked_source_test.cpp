@@ -28,9 +28,22 @@ std::string base64(const std::string& text)
     return out.str();
 }
 
-// A plugin that returns whatever the test put in `next`.
-class ScriptedSource : public BankSource {
+// A plugin that returns whatever the test put in `next` (and `listing`, when it offers a feed).
+class ScriptedSource : public BankSource, public TransactionFeed {
 public:
+    void* capability(const std::string& name, std::uint32_t version) noexcept override
+    {
+        if (offersFeed && name == TransactionFeed::kName && version == TransactionFeed::kVersion)
+            return static_cast<TransactionFeed*>(this);
+        return nullptr;
+    }
+    void enableTransactions() noexcept override { enabled = true; }
+    TransactionsResult fetchTransactions(const std::string&) noexcept override { return listing; }
+    std::uint32_t fetchesPerDay() const noexcept override { return 4; }
+    bool offersFeed = false;
+    bool enabled = false;
+    TransactionsResult listing;
+
     std::vector<ConfigKey> configKeys() const noexcept override
     {
         return {{"client_id", ConfigKey::Kind::Text, true, "", ""},
@@ -120,6 +133,84 @@ TEST_F(CheckedSourceTest, ScrubsTheConfigurationMessage)
     SourceConfig config;
     config.values = {{"client_secret", kSecret}};
     EXPECT_EQ(checked.configure(config).message, "the secret *** is too long");
+}
+
+Transaction entry(const std::string& text, Money amount = {-4900, "NOK"},
+                  const std::string& date = "2026-11-27", bool pending = false)
+{
+    Transaction t;
+    t.amount = amount;
+    t.text = text;
+    t.date = date;
+    t.pending = pending;
+    return t;
+}
+
+TEST_F(CheckedSourceTest, OffersTheFeedOnlyWhenThePluginDoes)
+{
+    EXPECT_EQ(capabilityOf<TransactionFeed>(checked), nullptr);
+    plugin.offersFeed = true;
+    TransactionFeed* feed = capabilityOf<TransactionFeed>(checked);
+    ASSERT_NE(feed, nullptr);
+    EXPECT_NE(static_cast<void*>(feed), static_cast<void*>(&plugin));  // checked, not the bare one
+    feed->enableTransactions();
+    EXPECT_TRUE(plugin.enabled);
+    EXPECT_EQ(feed->fetchesPerDay(), 4u);
+}
+
+TEST_F(CheckedSourceTest, TransactionTextsAreScrubbedAndEveryLongNumberMasked)
+{
+    plugin.offersFeed = true;
+    ASSERT_EQ(fetchAccount(goodAccount()).status, FetchStatus::Ok);
+    plugin.listing = TransactionsResult::ok(
+        {{goodAccount().fingerprint,
+          {entry("NARVESEN kort 4111 1111 1111 1111"), entry("Fra 9710.41.33219"),
+           entry("Til 010190 12345 " + kSecret), entry("Kiosk\n\tOslo")}}});
+    const TransactionsResult r = capabilityOf<TransactionFeed>(checked)->fetchTransactions("x");
+    ASSERT_EQ(r.status, FetchStatus::Ok);
+    ASSERT_EQ(r.accounts.size(), 1u);
+    const auto& list = r.accounts[0].transactions;
+    ASSERT_EQ(list.size(), 4u);
+    EXPECT_EQ(list[0].text, "NARVESEN kort ***");
+    EXPECT_EQ(list[1].text, "Fra ***");
+    EXPECT_EQ(list[2].text, "Til *** ***");
+    EXPECT_EQ(list[3].text, "Kiosk Oslo");
+    EXPECT_EQ(r.message, "");
+}
+
+TEST_F(CheckedSourceTest, TransactionsTheHostCannotPlaceAreLeftOutAndCounted)
+{
+    plugin.offersFeed = true;
+    ASSERT_EQ(fetchAccount(goodAccount()).status, FetchStatus::Ok);
+    plugin.listing = TransactionsResult::ok(
+        {{goodAccount().fingerprint,
+          {entry("ok"), entry("euro", {-4900, "EUR"}), entry("precision", {-4900, "NOK", 3}),
+           entry("undated", {-4900, "NOK"}, ""), entry("pending undated", {-100, "NOK"}, "", true),
+           entry("bad date", {-4900, "NOK"}, "27.11.2026")}},
+         {"ffffffffffffffffffffffffffffffff", {entry("an account not fetched")}}});
+    const TransactionsResult r = capabilityOf<TransactionFeed>(checked)->fetchTransactions("x");
+    ASSERT_EQ(r.status, FetchStatus::Ok);
+    ASSERT_EQ(r.accounts.size(), 1u);
+    const auto& list = r.accounts[0].transactions;
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].text, "ok");
+    EXPECT_EQ(list[1].text, "pending undated");
+    EXPECT_EQ(list[1].date, "");
+    EXPECT_NE(r.message.find("5 transactions from the sbanken plugin could not be used"),
+              std::string::npos)
+        << r.message;
+}
+
+TEST_F(CheckedSourceTest, AFailedListingKeepsOnlyItsScrubbedMessage)
+{
+    plugin.offersFeed = true;
+    plugin.listing =
+        TransactionsResult::failure(FetchStatus::AuthRequired, "token " + kSecret + " refused");
+    plugin.listing.accounts = {{goodAccount().fingerprint, {entry("x")}}};
+    const TransactionsResult r = capabilityOf<TransactionFeed>(checked)->fetchTransactions("x");
+    EXPECT_EQ(r.status, FetchStatus::AuthRequired);
+    EXPECT_TRUE(r.accounts.empty());
+    EXPECT_EQ(r.message.find(kSecret), std::string::npos) << r.message;
 }
 
 TEST_F(CheckedSourceTest, PassesAGoodResultThrough)

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <memory>
 #include <set>
 
 using namespace bank2mqtt;
@@ -437,4 +438,162 @@ TEST(PollLoop, RefreshCommandTopicsRouteToTheSource)
     EXPECT_NE(rig.mqtt.retained["bank2mqtt/info"].find("\"kid\":{\"state\":\"ok\""),
               std::string::npos)
         << rig.mqtt.retained["bank2mqtt/info"];
+}
+
+namespace {
+
+/// A source whose bank also lists transactions, with a limit of its own for them.
+class FeedSource : public ScriptedSource, public TransactionFeed {
+public:
+    void* capability(const std::string& name, std::uint32_t version) noexcept override
+    {
+        if (name == TransactionFeed::kName && version == TransactionFeed::kVersion)
+            return static_cast<TransactionFeed*>(this);
+        return nullptr;
+    }
+    void enableTransactions() noexcept override {}
+    TransactionsResult fetchTransactions(const std::string& since) noexcept override
+    {
+        asked.push_back(since);
+        requests += sendsRequest ? 1 : 0;
+        return listing;
+    }
+    std::uint32_t fetchesPerDay() const noexcept override { return perDay; }
+
+    TransactionsResult listing = TransactionsResult::ok({});
+    std::vector<std::string> asked;
+    std::uint32_t perDay = 0;
+    bool sendsRequest = true;
+    std::uint64_t requests = 0;
+};
+
+Transaction purchase(std::int64_t minor, const std::string& text)
+{
+    Transaction t;
+    t.amount = {minor, "NOK"};
+    t.date = "2026-11-27";  // FakeClock's day
+    t.text = text;
+    return t;
+}
+
+struct FeedRig : Rig {
+    FeedSource feed;
+    FeedRig()
+    {
+        plan.transactions = true;
+        feed.listing = TransactionsResult::ok({{"aa", {}}});  // read, nothing in it
+    }
+    std::unique_ptr<SourcePoller> poller()
+    {
+        auto p = std::make_unique<SourcePoller>(plan, ids, feed, clock, log, hostState, publisher,
+                                                registry);
+        p->countRequestsWith([this] { return feed.requests; });
+        return p;
+    }
+    std::vector<std::string> events() const
+    {
+        std::vector<std::string> out;
+        for (const auto& p : mqtt.log)
+            if (p.topic == "bank2mqtt/kid/lommepenger/transaction") {
+                EXPECT_FALSE(p.retain);
+                out.push_back(p.payload);
+            }
+        return out;
+    }
+};
+
+}  // namespace
+
+TEST(SourcePollerTransactions, ANewTransactionIsAnEventAndTheRetainedLastOne)
+{
+    FeedRig rig;
+    for (int i = 0; i < 3; ++i)
+        rig.feed.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    auto poller = rig.poller();
+    poller->poll();  // the first listing is history
+    rig.feed.listing = TransactionsResult::ok({{"aa", {purchase(-4900, "NARVESEN")}}});
+    poller->poll();
+    poller->poll();
+    ASSERT_EQ(rig.events().size(), 1u);
+    EXPECT_EQ(rig.events()[0],
+              "{\"event_type\":\"debit\",\"amount\":-49.00,\"currency\":\"NOK\",\"date\":"
+              "\"2026-11-27\",\"text\":\"NARVESEN\",\"status\":\"booked\"}");
+    const std::string event = rig.events()[0];
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/last_transaction"],
+              event.substr(0, event.size() - 1) + ",\"recent\":[" + event + "]}");
+    EXPECT_EQ(rig.feed.asked, (std::vector<std::string>{"2026-11-20", "2026-11-20", "2026-11-20"}));
+    poller->publishStatus(std::nullopt);
+    EXPECT_NE(rig.mqtt.retained["bank2mqtt/kid/status"].find("\"transactions_error\":null"),
+              std::string::npos);
+}
+
+TEST(SourcePollerTransactions, TheirOwnDailyLimitNeverTakesABalancePoll)
+{
+    FeedRig rig;
+    rig.feed.perDay = 2;
+    for (int i = 0; i < 4; ++i)
+        rig.feed.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    auto poller = rig.poller();
+    for (int i = 0; i < 4; ++i) {
+        EXPECT_EQ(poller->poll().status, FetchStatus::Ok);
+        rig.clock.advance(1h);
+    }
+    EXPECT_EQ(rig.feed.fetches, 4);        // every balance poll happened
+    EXPECT_EQ(rig.feed.asked.size(), 2u);  // transactions only while their budget lasted
+    EXPECT_TRUE(rig.hostState.get("transaction_budget").has_value());
+    EXPECT_FALSE(rig.hostState.get("call_budget").has_value());
+    rig.clock.advance(24h);
+    rig.feed.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    poller->poll();
+    EXPECT_EQ(rig.feed.asked.size(), 3u);  // a day later the calls are free again
+}
+
+TEST(SourcePollerTransactions, AListingThatSentNoRequestCostsNoCall)
+{
+    FeedRig rig;
+    rig.feed.perDay = 1;
+    rig.feed.sendsRequest = false;  // SimpleFIN: the transactions came with the balances
+    for (int i = 0; i < 3; ++i)
+        rig.feed.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    auto poller = rig.poller();
+    for (int i = 0; i < 3; ++i)
+        poller->poll();
+    EXPECT_EQ(rig.feed.asked.size(), 3u);
+}
+
+TEST(SourcePollerTransactions, AFailedListingIsOnTheStatusAndTheBalancesStillPublish)
+{
+    FeedRig rig;
+    for (int i = 0; i < 2; ++i)
+        rig.feed.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    rig.feed.listing = TransactionsResult::failure(FetchStatus::Temporary, "the bank answered 503");
+    auto poller = rig.poller();
+    EXPECT_EQ(poller->poll().status, FetchStatus::Ok);
+    poller->publishStatus(std::nullopt);
+    const std::string status = rig.mqtt.retained["bank2mqtt/kid/status"];
+    EXPECT_NE(status.find("\"state\":\"ok\""), std::string::npos) << status;
+    EXPECT_NE(status.find("\"transactions_error\":\"the bank answered 503\""), std::string::npos)
+        << status;
+    EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/balance"], "437.25");
+    EXPECT_EQ(rig.log.count("transactions: the bank answered 503"), 1);
+    poller->poll();
+    EXPECT_EQ(rig.log.count("transactions: the bank answered 503"), 1);  // logged once
+}
+
+TEST(SourcePollerTransactions, EventsWaitForTheBrokerAndAreSentOnReconnect)
+{
+    FeedRig rig;
+    for (int i = 0; i < 2; ++i)
+        rig.feed.results.push_back(FetchResult::ok({account("Lommepenger", 43725, "aa")}));
+    auto poller = rig.poller();
+    poller->poll();
+    rig.mqtt.simulateDisconnect();
+    rig.feed.listing = TransactionsResult::ok({{"aa", {purchase(-4900, "NARVESEN")}}});
+    poller->poll();
+    EXPECT_TRUE(rig.events().empty());
+    rig.mqtt.simulateReconnect();
+    poller->publishTransactions();  // what PollLoop does after every connect
+    EXPECT_EQ(rig.events().size(), 1u);
+    poller->publishTransactions();
+    EXPECT_EQ(rig.events().size(), 1u);
 }

@@ -249,6 +249,27 @@ TEST_F(Ledger, AnUnreadableMemoryIsForgottenWithAWarning)
     EXPECT_THAT(poll(ledger, {tx(-4900, "NARVESEN")}), IsEmpty());  // a first listing again
 }
 
+TEST_F(Ledger, TheLastTransactionCarriesTheAccountsRecentOnesNewestFirstAcrossARestart)
+{
+    {
+        TransactionLedger ledger(state_, clock_, log_, 0);
+        poll(ledger, {});
+        for (int i = 1; i <= 6; ++i)
+            ledger.take("kid", {tx(-i * 100, "shop " + std::to_string(i))});
+        for (int i = 1; i < 6; ++i)
+            ledger.pop();
+        ledger.save();
+    }
+    TransactionLedger again(state_, clock_, log_, 0);
+    const auto last = parse(again.pop());
+    EXPECT_EQ(last->getValue<std::string>("text"), "shop 6");
+    const auto recent = last->getArray("recent");
+    ASSERT_EQ(recent->size(), TransactionLedger::kRecent);
+    EXPECT_EQ(recent->getObject(0)->getValue<std::string>("text"), "shop 6");
+    EXPECT_EQ(recent->getObject(4)->getValue<std::string>("text"), "shop 2");
+    EXPECT_FALSE(recent->getObject(0)->has("recent"));
+}
+
 TEST(IsoDate, ParsesAndFormatsCalendarDatesOnly)
 {
     EXPECT_EQ(parseIsoDate("1970-01-01"), 0);

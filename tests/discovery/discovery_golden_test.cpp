@@ -72,3 +72,12 @@ TEST(DiscoveryGolden, AccountOfABankWithAConsent)
     ASSERT_EQ(messages.size(), 1u);
     expectGolden("brukskonto", messages[0]);
 }
+
+TEST(DiscoveryGolden, AccountWithTransactions)
+{
+    AccountEntity account = simulatorAccounts()[0];
+    account.hasTransactions = true;
+    const auto messages = accountDiscovery(testSettings(), account);
+    ASSERT_EQ(messages.size(), 1u);
+    expectGolden("lommepenger_transactions", messages[0]);
+}

@@ -47,15 +47,15 @@ std::set<std::string> entityIdsOf(const std::string& goldenName)
 TEST(DocsExamples, EveryEntityIdOnTheHomeAssistantPageIsOneHomeAssistantMakes)
 {
     std::set<std::string> known;
-    for (const char* golden :
-         {"lommepenger", "bridge", "bridge_call_budget", "bridge_renewal", "brukskonto"}) {
+    for (const char* golden : {"lommepenger", "lommepenger_transactions", "bridge",
+                               "bridge_call_budget", "bridge_renewal", "brukskonto"}) {
         const auto ids = entityIdsOf(golden);
         known.insert(ids.begin(), ids.end());
     }
     const std::string page = readFile(BANK2MQTT_DOCS_DIR "/home-assistant.md");
     ASSERT_FALSE(page.empty());
 
-    const std::regex entityId(R"(\b(sensor|binary_sensor|button|text)\.[a-z0-9_]+)");
+    const std::regex entityId(R"(\b(sensor|binary_sensor|button|text|event)\.[a-z0-9_]+)");
     int seen = 0;
     for (auto it = std::sregex_iterator(page.begin(), page.end(), entityId);
          it != std::sregex_iterator(); ++it, ++seen)
@@ -76,6 +76,23 @@ TEST(DocsExamples, NoExampleTriggersOnAValueComingBackFromUnavailable)
          it != std::sregex_iterator(); ++it, ++seen) {
         const std::string options = (*it)[1].str();
         EXPECT_NE(options.find("not_from: [unavailable, unknown]"), std::string::npos) << options;
+        EXPECT_NE(options.find("not_to: [unavailable, unknown]"), std::string::npos) << options;
+    }
+    EXPECT_GT(seen, 0);
+}
+
+TEST(DocsExamples, TransactionAutomationsIgnoreTheEventEntityComingBackFromUnavailable)
+{
+    // An event entity's state is the time of its last event: it also changes when the entity
+    // comes back from unavailable (a restart, the broker), which must not notify anyone again.
+    const std::string page = readFile(BANK2MQTT_DOCS_DIR "/home-assistant.md");
+    const std::regex eventTrigger(
+        R"(trigger: state\n\s+entity_id: event\.[a-z0-9_]+\n((?:\s+\w+:.*\n)*))");
+    int seen = 0;
+    for (auto it = std::sregex_iterator(page.begin(), page.end(), eventTrigger);
+         it != std::sregex_iterator(); ++it, ++seen) {
+        const std::string options = (*it)[1].str();
+        EXPECT_NE(options.find("not_from: [unavailable]"), std::string::npos) << options;
         EXPECT_NE(options.find("not_to: [unavailable, unknown]"), std::string::npos) << options;
     }
     EXPECT_GT(seen, 0);
