@@ -303,6 +303,7 @@ void SourcePoller::applyTransactions(const TransactionsResult& result)
         for (const AccountTransactions& account : result.accounts)
             if (auto key = keys_.find(ids_.publicId(account.fingerprint)); key != keys_.end())
                 ledger_->take(key->second, account.transactions);
+        ledger_->keepOnly(accountKeys_);
         ledger_->fetched();
         status_.transactionsError = result.message;
     } else {

@@ -298,6 +298,17 @@ std::string TransactionLedger::pop()
     return event.payload.substr(0, event.payload.size() - 1) + ",\"recent\":[" + list + "]}";
 }
 
+void TransactionLedger::keepOnly(const std::vector<std::string>& accounts)
+{
+    const auto gone = [&accounts](const std::string& key) {
+        return std::find(accounts.begin(), accounts.end(), key) == accounts.end();
+    };
+    for (auto it = accounts_.begin(); it != accounts_.end();)
+        it = gone(it->first) ? (dirty_ = true, accounts_.erase(it)) : std::next(it);
+    for (auto it = recent_.begin(); it != recent_.end();)
+        it = gone(it->first) ? (dirty_ = true, recent_.erase(it)) : std::next(it);
+}
+
 void TransactionLedger::save()
 {
     if (!dirty_)

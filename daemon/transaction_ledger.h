@@ -73,6 +73,9 @@ public:
     /// lists them; a bounded list, unlike the whole statement HA advises against).
     std::string pop();
     static constexpr std::size_t kRecent = 5;
+    /// Forgets the memory and recent ones of every account not in `accounts` (it left the
+    /// configuration; should it come back, its next listing is a first one again).
+    void keepOnly(const std::vector<std::string>& accounts);
     /// Persists the queue and memory when they changed since the last save.
     void save();
 

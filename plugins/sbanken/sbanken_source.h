@@ -10,6 +10,7 @@
 #include "bank2mqtt/services.h"
 #include "oauth2_token.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -60,7 +61,10 @@ private:
     AccountsReply callApi(ReplyShape shape, const std::string& accountId = {});
     /// Sends what `build` makes with the current token and reads it with `parse`; on a reply
     /// that says `unauthorized` renews the token and does it once more.
-    template <class Reply, class Build, class Parse> Reply withToken(Build build, Parse parse);
+    /// (Instantiated for AccountsReply and TransactionsPage in sbanken_source.cpp.)
+    template <class Reply>
+    Reply withToken(const std::function<HttpRequest(const std::string& token)>& build,
+                    const std::function<Reply(const HttpResponse&)>& parse);
     /// One account's entries since `since`, all pages; a failed page fails the account.
     TransactionsPage readStatement(const std::string& accountId, const std::string& since);
     /// nullopt when a usable token is held, else why none could be obtained.

@@ -270,6 +270,18 @@ TEST_F(Ledger, TheLastTransactionCarriesTheAccountsRecentOnesNewestFirstAcrossAR
     EXPECT_FALSE(recent->getObject(0)->has("recent"));
 }
 
+TEST_F(Ledger, AnAccountThatLeftIsForgottenAndStartsAfreshIfItReturns)
+{
+    TransactionLedger ledger(state_, clock_, log_, 0);
+    ledger.take("kid", {tx(-4900, "NARVESEN")});
+    ledger.take("old", {tx(-100, "KIOSK")});
+    ledger.keepOnly({"kid"});
+    ledger.fetched();
+    EXPECT_EQ(state_.get(TransactionLedger::kStateKey)->find("\"old\""), std::string::npos);
+    ledger.take("old", {tx(-100, "KIOSK"), tx(-200, "KIWI")});
+    EXPECT_TRUE(ledger.queue().empty());  // a first listing again: history
+}
+
 TEST(IsoDate, ParsesAndFormatsCalendarDatesOnly)
 {
     EXPECT_EQ(parseIsoDate("1970-01-01"), 0);

@@ -156,6 +156,8 @@ TEST_F(SecretsSweep, NoSecretTokenNationalIdOrAccountNumberLeaks)
     options.interval = "1s";
     options.discovery = true;
     options.accounts = sim::kLommepenger + ", Sparekonto";
+    // Transactions too: their texts, counterparts and the memory of them in state_dir.
+    options.extraSourceLines = "transactions = true\n";
     // The daemon creates its state directory itself, with the usual umask in effect.
     options.stateDir = stateParent.file("lib/bank2mqtt");
     const DaemonConfig& config = writeConfig(options);
@@ -176,6 +178,15 @@ TEST_F(SecretsSweep, NoSecretTokenNationalIdOrAccountNumberLeaks)
     };
     ASSERT_NO_FATAL_FAILURE(waitOk("at start"));
     ASSERT_NO_FATAL_FAILURE(waitOk("at the second poll"));
+    const std::string counterpart = "12345678903";
+    const std::string card = "4111111111111111";
+    sim_.addTransaction(sim::kLommepenger, "-49.00",
+                        "VISA " + card + " NARVESEN til " + sim::kSparekonto + " fra " +
+                            sim::kCustomerId,
+                        false, "", counterpart);
+    ASSERT_TRUE(live.waitFor(
+        "itest/kid/lommepenger/transaction", [](const std::string&) { return true; }, kPollTimeout))
+        << "no transaction announced";
 
     sim_.expireTokens();  // 401, a new token, the retry
     ASSERT_NO_FATAL_FAILURE(waitOk("after the expiry"));
@@ -220,6 +231,8 @@ TEST_F(SecretsSweep, NoSecretTokenNationalIdOrAccountNumberLeaks)
     };
     for (const auto& number : sim_.accountNumbers())
         needles.push_back({"account number " + number, number});
+    needles.push_back({"a transaction's counterpart account", counterpart});
+    needles.push_back({"a card number in a transaction's text", card});
     // The search itself works: the configuration's `accounts =` does hold a number.
     const Needle lommepenger{"account number " + sim::kLommepenger, sim::kLommepenger};
     ASSERT_TRUE(found(config.text(), lommepenger));

@@ -219,16 +219,5 @@ TEST_F(Transactions, TheEventEntityPassesTheHomeAssistantChecker)
     EXPECT_EQ(terminate(daemon), 0);
 }
 
-TEST_F(Transactions, APluginWithoutTransactionsRefusesTheKeyNamingIt)
-{
-    // transactions_backlog without transactions is refused by the host, before any plugin.
-    DaemonConfigOptions options = configOptions();
-    options.extraSourceLines = "transactions_backlog = 3\n";
-    ChildProcess& daemon = startDaemon(writeConfig(options), {"--once"});
-    EXPECT_EQ(daemon.waitExit(kOnceRunTimeout), 78);
-    EXPECT_NE(daemon.text(Stream::Err).find("transactions_backlog"), std::string::npos);
-    EXPECT_NE(daemon.text(Stream::Err).find("add transactions = true"), std::string::npos);
-}
-
 }  // namespace
 }  // namespace bank2mqtt::itest

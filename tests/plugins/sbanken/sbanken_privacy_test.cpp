@@ -2,7 +2,9 @@
 // What the Sbanken plugin hands the host when a bank echoes secrets or names an account after
 // its number: the token, the secret, the customer id and account numbers never come out.
 #include "sbanken_fixtures.h"
+#include "sbanken_transaction_fixtures.h"
 
+#include "account_identity.h"
 #include "json_reply.h"
 #include "url_encode.h"
 
@@ -112,6 +114,56 @@ TEST_F(SbankenPrivacy, TheListNeverPublishesANameHoldingTheCustomerId)
     EXPECT_EQ(r.accounts.at(1).name, "High interest account");
     for (const auto& account : r.accounts)
         expectClean(account.name + " " + account.type);
+}
+
+// A transaction's text: the counterpart's number (a structured field) never gets in, and
+// where the bank wrote it, or the login's own numbers, into the text they are masked.
+using SbankenTransactionPrivacy = SbankenTransactionsHarness;
+
+TEST_F(SbankenTransactionPrivacy, CounterpartAndOwnAccountNumbersNeverReachTheText)
+{
+    auto source = fetchedSource({"Lommepenger"});
+    http.expect(
+        "GET", transactionsUrl(0), 200,
+        page({transferEntry("-500.00", "Til 1234.56.78903 husleie"),
+              transferEntry("-1.00", "Overføring 12345678903"),
+              entry("250.00", "Fra 9710 41 33227 sparing"), entry("-3.00", "Kunde 12345678901"),
+              entry("-4.00", "Kvittering 4711 KIWI 505")},
+             5));
+    const TransactionsResult r = source->fetchTransactions(kSince);
+    ASSERT_EQ(r.status, FetchStatus::Ok) << r.message;
+    const auto& t = r.accounts.at(0).transactions;
+    ASSERT_EQ(t.size(), 5u);
+    EXPECT_EQ(t[0].text, "Til *******8903 husleie");
+    EXPECT_EQ(t[1].text, "Overføring *******8903");
+    EXPECT_EQ(t[2].text, "Fra *******3227 sparing");   // another account of the login
+    EXPECT_EQ(t[3].text, "Kunde *******8901");         // the customer id
+    EXPECT_EQ(t[4].text, "Kvittering 4711 KIWI 505");  // short numbers stay
+    for (const auto& each : t) {
+        EXPECT_EQ(digitsOnly(each.text).find(kCounterpart), std::string::npos) << each.text;
+    }
+}
+
+TEST_F(SbankenTransactionPrivacy, NothingTransactionRelatedIsLogged)
+{
+    auto source = fetchedSource({"Lommepenger"});
+    http.expect("GET", transactionsUrl(0), 200,
+                page({transferEntry("-777.77", "HEMMELIG BUTIKK"),
+                      cardEntry("-49.99", "VISA", "SKJULT KIOSK")},
+                     2));
+    ASSERT_EQ(source->fetchTransactions(kSince).status, FetchStatus::Ok);
+    http.expect("GET", transactionsUrl(0), 503,
+                R"({"errorType":0,"isError":true,"errorMessage":"bad entry HEMMELIG BUTIKK )"
+                R"(-777.77 to 12345678903","traceId":"x"})");
+    const TransactionsResult failed = source->fetchTransactions(kSince);
+    ASSERT_EQ(failed.status, FetchStatus::Temporary);
+    EXPECT_EQ(failed.message.find("12345678903"), std::string::npos) << failed.message;
+    for (const auto& line : log.lines) {
+        for (const std::string& needle :
+             {std::string("HEMMELIG"), std::string("SKJULT"), std::string("777"),
+              std::string("49.99"), kCounterpart, std::string("97104133219"), kCustomerId})
+            EXPECT_EQ(line.text.find(needle), std::string::npos) << line.text;
+    }
 }
 
 }  // namespace

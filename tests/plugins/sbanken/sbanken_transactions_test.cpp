@@ -1,92 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Component tests of SbankenSource's TransactionFeed: both API shapes, paging, reservations,
-// card merchants, exact amounts, failures and privacy.
-#include "sbanken_fixtures.h"
-
-#include "account_identity.h"
+// card merchants, exact amounts and failures (privacy: sbanken_privacy_test.cpp).
+#include "sbanken_transaction_fixtures.h"
 
 #include <gtest/gtest.h>
 
 namespace bank2mqtt::sbanken::test {
 namespace {
 
-const std::string kSince = "2026-11-26";
-const std::string kCounterpart = "12345678903";
-
-/// One entry as Sbanken wrote it; `extra` is spliced in before the closing brace.
-std::string entry(const std::string& amount, const std::string& text,
-                  const std::string& date = "2026-12-02", bool reservation = false,
-                  const std::string& extra = "")
-{
-    return R"({"accountingDate":")" + date + R"(T00:00:00","interestDate":")" + date +
-           R"(T00:00:00","otherAccountNumberSpecified":false,"amount":)" + amount + R"(,"text":")" +
-           text +
-           R"(","transactionType":"VARER","transactionTypeCode":714,"transactionTypeText":"Varekjøp",)"
-           R"("isReservation":)" +
-           (reservation ? "true" : "false") +
-           R"(,"reservationType":null,"source":0,)"
-           R"("cardDetailsSpecified":false,"transactionDetailSpecified":false)" +
-           extra + "}";
-}
-
-std::string cardEntry(const std::string& amount, const std::string& text,
-                      const std::string& merchant)
-{
-    return entry(amount, text, "2026-12-01", false,
-                 R"(,"cardDetails":{"cardNumber":"*4821","currencyAmount":49.99,"currencyRate":1,)"
-                 R"("merchantCategoryCode":"5411","merchantName":")" +
-                     merchant +
-                     R"(","merchantCity":"OSLO","originalCurrencyCode":"NOK",)"
-                     R"("purchaseDate":"2026-12-01T00:00:00","transactionId":"4711"})");
-}
-
-std::string transferEntry(const std::string& amount, const std::string& text)
-{
-    return entry(amount, text, "2026-11-30", false,
-                 R"(,"otherAccountNumber":")" + kCounterpart + R"(")");
-}
-
-std::string page(const std::vector<std::string>& entries, std::size_t available,
-                 const std::string& version = "1")
-{
-    std::string items;
-    for (const auto& e : entries)
-        items += (items.empty() ? "" : ",") + e;
-    return R"({"availableItems":)" + std::to_string(available) + R"(,"items":[)" + items + "]" +
-           (version == "1" ? R"(,"errorType":null,"isError":false,"errorMessage":null,)"
-                             R"("traceId":null})"
-                           : "}");
-}
-
-class SbankenTransactions : public SbankenHarness {
-protected:
-    std::string transactionsUrl(std::size_t account, int index = 0,
-                                const std::string& version = "1") const
-    {
-        return apiUrl(version) + "/transactions/" + idOf(account) + "?startDate=" + kSince +
-               "&index=" + std::to_string(index) + "&length=1000";
-    }
-
-    /// A new source selecting `selectors`, with transactions enabled and one Ok fetch() done.
-    std::unique_ptr<SbankenSource> fetchedSource(std::vector<std::string> selectors,
-                                                 const std::string& version = "1")
-    {
-        // A fresh login each time: a saved token or saved ids would change the requests.
-        state.erase(SbankenSource::kTokenStateKey);
-        state.erase(SbankenSource::kSelectionStateKey);
-        auto source = makeSource(std::move(selectors), version);
-        source->enableTransactions();
-        expectToken();
-        expectList(version);
-        const FetchResult r = source->fetch();
-        EXPECT_EQ(r.status, FetchStatus::Ok) << r.message;
-        fetched_ = r.accounts;
-        http.clearRequests();
-        return source;
-    }
-
-    std::vector<Account> fetched_;
-};
+using SbankenTransactions = SbankenTransactionsHarness;
 
 TEST_F(SbankenTransactions, IsOfferedAsACapabilityWithoutADailyLimit)
 {
@@ -286,52 +208,6 @@ TEST_F(SbankenTransactions, OneFailingAccountIsLeftOutWithAMessage)
     ASSERT_EQ(r.accounts.size(), 1u);
     EXPECT_EQ(r.accounts[0].fingerprint, fetched_[0].fingerprint);
     EXPECT_NE(r.message.find("503"), std::string::npos) << r.message;
-}
-
-TEST_F(SbankenTransactions, CounterpartAndOwnAccountNumbersNeverReachTheText)
-{
-    auto source = fetchedSource({"Lommepenger"});
-    http.expect(
-        "GET", transactionsUrl(0), 200,
-        page({transferEntry("-500.00", "Til 1234.56.78903 husleie"),
-              transferEntry("-1.00", "Overføring 12345678903"),
-              entry("250.00", "Fra 9710 41 33227 sparing"), entry("-3.00", "Kunde 12345678901"),
-              entry("-4.00", "Kvittering 4711 KIWI 505")},
-             5));
-    const TransactionsResult r = source->fetchTransactions(kSince);
-    ASSERT_EQ(r.status, FetchStatus::Ok) << r.message;
-    const auto& t = r.accounts.at(0).transactions;
-    ASSERT_EQ(t.size(), 5u);
-    EXPECT_EQ(t[0].text, "Til *******8903 husleie");
-    EXPECT_EQ(t[1].text, "Overføring *******8903");
-    EXPECT_EQ(t[2].text, "Fra *******3227 sparing");   // another account of the login
-    EXPECT_EQ(t[3].text, "Kunde *******8901");         // the customer id
-    EXPECT_EQ(t[4].text, "Kvittering 4711 KIWI 505");  // short numbers stay
-    for (const auto& each : t) {
-        EXPECT_EQ(digitsOnly(each.text).find(kCounterpart), std::string::npos) << each.text;
-    }
-}
-
-TEST_F(SbankenTransactions, NothingTransactionRelatedIsLogged)
-{
-    auto source = fetchedSource({"Lommepenger"});
-    http.expect("GET", transactionsUrl(0), 200,
-                page({transferEntry("-777.77", "HEMMELIG BUTIKK"),
-                      cardEntry("-49.99", "VISA", "SKJULT KIOSK")},
-                     2));
-    ASSERT_EQ(source->fetchTransactions(kSince).status, FetchStatus::Ok);
-    http.expect("GET", transactionsUrl(0), 503,
-                R"({"errorType":0,"isError":true,"errorMessage":"bad entry HEMMELIG BUTIKK )"
-                R"(-777.77 to 12345678903","traceId":"x"})");
-    const TransactionsResult failed = source->fetchTransactions(kSince);
-    ASSERT_EQ(failed.status, FetchStatus::Temporary);
-    EXPECT_EQ(failed.message.find("12345678903"), std::string::npos) << failed.message;
-    for (const auto& line : log.lines) {
-        for (const std::string& needle :
-             {std::string("HEMMELIG"), std::string("SKJULT"), std::string("777"),
-              std::string("49.99"), kCounterpart, std::string("97104133219"), kCustomerId})
-            EXPECT_EQ(line.text.find(needle), std::string::npos) << line.text;
-    }
 }
 
 }  // namespace
