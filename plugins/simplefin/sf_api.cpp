@@ -208,10 +208,14 @@ HttpRequest claimRequest(const std::string& claimUrl, std::chrono::milliseconds 
     return request;
 }
 
-HttpRequest accountsRequest(const AccessUrl& access, std::chrono::milliseconds timeout)
+HttpRequest accountsRequest(const AccessUrl& access, std::chrono::milliseconds timeout,
+                            std::optional<std::int64_t> transactionsFrom)
 {
     HttpRequest request;
-    request.url = access.base + "/accounts?version=2&balances-only=1";
+    request.url =
+        access.base + "/accounts?version=2" +
+        (transactionsFrom ? "&start-date=" + std::to_string(*transactionsFrom) + "&pending=1"
+                          : std::string("&balances-only=1"));
     request.timeout = timeout;
     request.headers = {{"Accept", "application/json"},
                        {"Authorization", access.authorizationHeader()}};
@@ -416,6 +420,7 @@ AccountsReply parseAccountsReply(const HttpResponse& response, std::chrono::mill
             } else {
                 account.balance = *balance;
                 account.available = *available;
+                account.transactions = parseTransactions(a, account.balance, secrets);
             }
             if (a->has("balance-date")) {
                 const Poco::Dynamic::Var date = a->get("balance-date");

@@ -10,10 +10,13 @@
 // revoked or wrong credentials (an HTML page).
 #pragma once
 
+#include "sf_transactions.h"
+
 #include "bank2mqtt/fetch_result.h"
 #include "bank2mqtt/services.h"
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,7 +51,10 @@ std::optional<std::string> decodeSetupToken(std::string_view token, std::string&
 std::string hostOf(const std::string& url);
 
 HttpRequest claimRequest(const std::string& claimUrl, std::chrono::milliseconds timeout);
-HttpRequest accountsRequest(const AccessUrl& access, std::chrono::milliseconds timeout);
+/// GET /accounts: balances only (`balances-only=1`), or, with `transactionsFrom` (a UNIX time),
+/// the transactions posted since then and the pending ones (`start-date=...&pending=1`).
+HttpRequest accountsRequest(const AccessUrl& access, std::chrono::milliseconds timeout,
+                            std::optional<std::int64_t> transactionsFrom = std::nullopt);
 
 /// What the claim POST gave.
 struct ClaimReply {
@@ -70,6 +76,8 @@ struct SfAccount {
     std::optional<std::chrono::system_clock::time_point> balanceDate;
     /// Set when the amounts could not be read (the account is then left out with this reason).
     std::string problem;
+    /// Read only when the balance was (the amounts take its unit).
+    SfTransactions transactions;
 };
 
 /// An errlist entry (v2), codes as sent ("con.auth"); `text` already sanitised.

@@ -90,6 +90,8 @@ void* SimpleFinSource::capability(const std::string& name, std::uint32_t version
         return static_cast<Authorization*>(this);
     if (name == CallLimit::kName && version == CallLimit::kVersion)
         return static_cast<CallLimit*>(this);
+    if (name == TransactionFeed::kName && version == TransactionFeed::kVersion)
+        return static_cast<TransactionFeed*>(this);
     return nullptr;
 }
 
@@ -184,7 +186,16 @@ FetchResult SimpleFinSource::poll(bool forListing)
                                         authorizeHint() +
                                         " with a setup token, or paste one in Home Assistant");
 
-    const HttpResponse response = http_.send(accountsRequest(*access, timeout_));
+    // The listing (a person at the terminal) needs no transactions.
+    const bool withTransactions = transactionsOn_ && !forListing;
+    if (!forListing) {
+        transactionsRead_ = false;
+        transactions_.clear();
+        transactionsMissing_.clear();
+    }
+    const HttpResponse response = http_.send(accountsRequest(
+        *access, timeout_,
+        withTransactions ? std::optional<std::int64_t>(windowStart()) : std::nullopt));
     // The URL holds the credentials' host and path only, but the log names the call instead.
     log_.debug("GET accounts -> " + (response.transportError == TransportError::None
                                          ? std::to_string(response.status)
@@ -203,6 +214,7 @@ FetchResult SimpleFinSource::poll(bool forListing)
     // errlist: whole-login failures, then per connection and per account.
     std::map<std::string, std::string> failedConnections;
     std::map<std::string, std::string> failedAccounts;
+    std::set<std::string> incompleteTransactions;
     std::vector<std::string> warnings = reply.warnings;
     for (const SfError& error : reply.errlist) {
         if (hasPrefix(error.code, "gen.auth"))
@@ -215,7 +227,9 @@ FetchResult SimpleFinSource::poll(bool forListing)
         else if (hasPrefix(error.code, "act.") && error.code != "act.missingdata" &&
                  !error.account.empty())
             failedAccounts.emplace(error.account, reasonOf(error));
-        else if (!hasPrefix(error.code, "act.missingdata"))  // transactions only: not ours
+        else if (error.code == "act.missingdata" && !error.account.empty())
+            incompleteTransactions.insert(error.account);
+        else if (!hasPrefix(error.code, "act.missingdata"))  // transactions only: kept above
             warnings.push_back(error.text.empty() ? "error " + sanitizeBankMessage(error.code, 40)
                                                   : error.text);
     }
@@ -229,6 +243,7 @@ FetchResult SimpleFinSource::poll(bool forListing)
             return f->second;
         return a.problem;
     };
+    std::vector<std::pair<const SfAccount*, std::string>> returned;
     auto toAccount = [&](const SfAccount& a, int selector) {
         Account account;
         // SimpleFIN ids ("ACT-<uuid>") are unique at the Bridge; the v1 org and the v2
@@ -239,6 +254,7 @@ FetchResult SimpleFinSource::poll(bool forListing)
         account.balance = a.balance;
         account.available = a.available;
         account.balanceDate = a.balanceDate;
+        returned.emplace_back(&a, account.fingerprint);
         return account;
     };
 
@@ -306,6 +322,8 @@ FetchResult SimpleFinSource::poll(bool forListing)
         log_.warning("left out of the list: " + joined(missing));
     if (accounts.empty() && !missing.empty())
         return FetchResult::failure(FetchStatus::Temporary, joined(missing));
+    if (withTransactions)
+        keepTransactions(returned, incompleteTransactions);
     FetchResult result = FetchResult::ok(std::move(accounts));
     // Ok with a message: the accounts it names are missing (the host keeps their last values);
     // the Bridge's own warnings (quota) ride along so that they reach the status topic.
@@ -316,6 +334,34 @@ FetchResult SimpleFinSource::poll(bool forListing)
         result.message = joined(parts);
     }
     return result;
+}
+
+void SimpleFinSource::keepTransactions(
+    const std::vector<std::pair<const SfAccount*, std::string>>& returned,
+    const std::set<std::string>& incomplete)
+{
+    // An account without a usable list is left out of fetchTransactions() with the reason, so
+    // the host asks again next time instead of taking a short list as complete.
+    for (const auto& [account, fingerprint] : returned) {
+        const SfTransactions& read = account->transactions;
+        std::string why;
+        if (incomplete.count(account->id) != 0)
+            why = "the SimpleFIN Bridge's list of its transactions is incomplete; it tries again "
+                  "later";
+        else if (!read.problem.empty())
+            why = read.problem;
+        else if (!read.listed)
+            why = "the SimpleFIN Bridge sent no list of its transactions";
+        if (!why.empty()) {
+            transactionsMissing_.push_back(label(*account) + ": " + why);
+            continue;
+        }
+        AccountTransactions kept;
+        kept.fingerprint = fingerprint;
+        kept.transactions = read.entries;
+        transactions_.push_back(std::move(kept));
+    }
+    transactionsRead_ = true;
 }
 
 }  // namespace bank2mqtt::simplefin

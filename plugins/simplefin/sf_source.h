@@ -10,14 +10,19 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace bank2mqtt::simplefin {
 
 /// A SimpleFIN Bridge login (README.md lists the config keys, the API facts and the guide).
 ///
-/// Requests per poll: exactly one GET <access>/accounts?version=2&balances-only=1. The Access
+/// Requests per poll: exactly one GET <access>/accounts?version=2&balances-only=1, or, once
+/// enableTransactions() was called, ...?version=2&start-date=<window start>&pending=1: the
+/// Bridge counts every request against one daily quota, so the transactions come with the
+/// balances and fetchTransactions() only hands out what the last fetch() read. The Access
 /// URL is read from the StateStore (key kAccessStateKey) at every fetch, so a `bank2mqtt
 /// --authorize` next to the running daemon is picked up at the next poll. configure() does no
 /// network I/O. Errors of one connection or account (v2 `errlist`) leave only those accounts
@@ -28,7 +33,10 @@ namespace bank2mqtt::simplefin {
 /// Assistant's own integration does). A 403 on the claim is never retried.
 ///
 /// Threads and errors: as BankSource (one caller at a time, no exceptions escape).
-class SimpleFinSource final : public BankSource, public Authorization, public CallLimit {
+class SimpleFinSource final : public BankSource,
+                              public Authorization,
+                              public CallLimit,
+                              public TransactionFeed {
 public:
     explicit SimpleFinSource(const Services& services);
 
@@ -43,10 +51,20 @@ public:
 
     std::uint32_t pollsPerDay() const noexcept override { return dailyLimit_; }
 
+    void enableTransactions() noexcept override { transactionsOn_ = true; }
+    /// Sends no request: the entries of the last fetch() dated on or after `since`, and every
+    /// pending one. `since` becomes the start of the next fetch()'s window.
+    TransactionsResult fetchTransactions(const std::string& since) noexcept override;
+    std::uint32_t fetchesPerDay() const noexcept override { return 0; }
+
     static constexpr const char* kAccessStateKey = "access_url";
     /// SimpleFIN's suggested use; the Bridge warns at 48 requests a day and blocks at 96.
     static constexpr std::uint32_t kDefaultDailyLimit = 24;
     static constexpr std::uint32_t kBridgeBlocksAt = 96;
+    /// The window before the host's first fetchTransactions(), and the most it may reach back
+    /// (the Bridge caps a request at 90 days; how far back it keeps history is UNCONFIRMED).
+    static constexpr std::chrono::hours kFirstWindow{14 * 24};
+    static constexpr std::chrono::hours kLongestWindow{60 * 24};
 
 private:
     FetchResult poll(bool forListing);
@@ -54,6 +72,11 @@ private:
     std::string authorizeHint() const;
     void noteWarnings(const std::vector<std::string>& warnings);
     AuthStep store(const AccessUrl& access, const std::string& how);
+    std::int64_t windowStart() const;
+    /// Keeps the transactions of the accounts fetch() returns (`returned`, with their
+    /// fingerprints) for fetchTransactions(); `incomplete`: account ids of act.missingdata.
+    void keepTransactions(const std::vector<std::pair<const SfAccount*, std::string>>& returned,
+                          const std::set<std::string>& incomplete);
 
     Clock& clock_;
     HttpClient& http_;
@@ -67,6 +90,13 @@ private:
     std::uint32_t dailyLimit_ = kDefaultDailyLimit;
     std::vector<std::string> selectors_;
     std::string lastWarning_;  ///< logged once per change, not at every poll
+
+    bool transactionsOn_ = false;
+    std::string lastSince_;  ///< the previous fetchTransactions()'s `since`; "" before it
+    /// What the last fetch() read; `transactionsRead_` false when it asked for none or failed.
+    bool transactionsRead_ = false;
+    std::vector<AccountTransactions> transactions_;
+    std::vector<std::string> transactionsMissing_;  ///< "<account>: why", for the message
 };
 
 }  // namespace bank2mqtt::simplefin

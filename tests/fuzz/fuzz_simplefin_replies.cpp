@@ -48,6 +48,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             checkMoney(a.available);
             fuzz::check(a.balance.currency == a.available.currency, "one unit per account");
         }
+        const SfTransactions& t = a.transactions;
+        fuzz::check(t.problem.empty() || t.entries.empty(), "a failed list is empty");
+        checkText(t.problem, "a list's problem is valid UTF-8");
+        for (const Transaction& e : t.entries) {
+            fuzz::check(e.amount.currency == a.balance.currency &&
+                            e.amount.decimals == a.balance.decimals,
+                        "a transaction has its account's unit");
+            fuzz::check(e.date.empty() || e.date.size() == 10, "a date is YYYY-MM-DD", e.date);
+            fuzz::check(!e.date.empty() || e.pending, "a booked entry has a date");
+            checkText(e.text, "transaction text is valid UTF-8");
+        }
     }
     for (const SfError& e : reply.errlist)
         checkText(e.text, "error text is valid UTF-8");

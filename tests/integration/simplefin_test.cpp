@@ -16,6 +16,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <fstream>
 #include <iostream>
@@ -40,6 +41,7 @@ struct SfOptions {
     bool discovery = false;
     /// Leaves out the custom-currency account; the test of currencies sets "" (every account).
     std::string accounts = "Checking, Sapphire Visa, Savings";
+    bool transactions = false;  ///< `transactions = true`
 };
 
 struct AuthorizeRun {
@@ -89,7 +91,8 @@ protected:
                    "\n\n[source.kid]\nplugin = simplefin\ninterval = " + o.interval +
                    "\nca_file = " + CERT_DIR + "/ca.pem\n" +
                    (o.dailyLimit.empty() ? "" : "daily_limit = " + o.dailyLimit + "\n") +
-                   (o.accounts.empty() ? "" : "accounts = " + o.accounts + "\n");
+                   (o.accounts.empty() ? "" : "accounts = " + o.accounts + "\n") +
+                   (o.transactions ? "transactions = true\n" : "");
         iniPath_ = dir_->write("bank2mqtt.ini", iniText_, 0600);
     }
 
@@ -573,6 +576,108 @@ TEST_F(SimpleFin, SecretsSweep)
     }
     EXPECT_NE(pluginState().find(secrets.back()), std::string::npos)
         << "the password lives in the plugin's state";
+}
+
+std::string utcToday()
+{
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[11];
+    std::strftime(text, sizeof text, "%Y-%m-%d", &tm);
+    return text;
+}
+
+// Issue 13: the transactions come in the same request as the balances (the Bridge counts every
+// request against one daily quota), each new one is announced once, and a reservation that
+// books is one `booked` event, whether the Bridge keeps its id or gives it a new one.
+TEST_F(SimpleFin, TransactionsRideAlongInTheOneRequestAndAreAnnouncedOnce)
+{
+    SfOptions options;
+    options.transactions = true;  // polls every 2 s, no daily limit
+    writeConfig(options);
+    ASSERT_EQ(authorize(sf_.newToken()).exitCode, 0);
+    sf_.addTransaction(sfsim::kChecking, "-20.00", "OLD SHOP");  // history: never announced
+    MqttProbe& live = probe();
+    auto any = [](const std::string&) { return true; };
+    ChildProcess& daemon = startDaemon({"--log-level=debug"});
+    // The first poll's reply was read before its status was published.
+    ASSERT_TRUE(live.waitFor(topic::kSourceStatus, stateIs("ok"), kPollTimeout))
+        << daemon.transcript();
+    const std::string query = sf_.lastQuery();
+    EXPECT_NE(query.find("start-date="), std::string::npos) << query;
+    EXPECT_NE(query.find("pending=1"), std::string::npos) << query;
+    EXPECT_EQ(query.find("balances-only"), std::string::npos) << query;
+
+    const std::string checkingTx = topic::account("checking") + "/transaction";
+    const std::string visaTx = topic::account("sapphire_visa") + "/transaction";
+    const std::string savingsTx = topic::account("savings") + "/transaction";
+    std::size_t mark = live.size();
+    sf_.addTransaction(sfsim::kChecking, "-49.00", "POS 4471 NARVESEN OSLO", "Narvesen");
+    const std::string today = utcToday();
+    const std::string coffee =
+        sf_.addTransaction(sfsim::kVisa, "-12.34", "SQ COFFEE", "", /*pending=*/true);
+    const std::string deposit =
+        sf_.addTransaction(sfsim::kSavings, "250.00", "DEPOSIT HOLD", "", /*pending=*/true);
+    const auto narvesen = live.waitFor(checkingTx, any, kPollTimeout, mark);
+    ASSERT_TRUE(narvesen) << daemon.transcript() << live.dump();
+    EXPECT_FALSE(narvesen->retained);
+    EXPECT_EQ(jsonString(narvesen->payload, "event_type").value_or(""), "debit")
+        << narvesen->payload;
+    EXPECT_EQ(jsonNumberLiteral(narvesen->payload, "amount"), "-49.00") << narvesen->payload;
+    EXPECT_EQ(jsonString(narvesen->payload, "currency").value_or(""), "USD");
+    EXPECT_EQ(jsonString(narvesen->payload, "date").value_or(""), today);
+    EXPECT_EQ(jsonString(narvesen->payload, "text").value_or(""), "Narvesen");
+    EXPECT_EQ(jsonString(narvesen->payload, "status").value_or(""), "booked");
+    const auto reserved = live.waitFor(visaTx, any, kPollTimeout, mark);
+    ASSERT_TRUE(reserved) << live.dump();
+    EXPECT_EQ(jsonString(reserved->payload, "event_type").value_or(""), "debit");
+    EXPECT_EQ(jsonString(reserved->payload, "status").value_or(""), "pending");
+    EXPECT_EQ(jsonNumberLiteral(reserved->payload, "amount"), "-12.34");
+    const auto held = live.waitFor(savingsTx, any, kPollTimeout, mark);
+    ASSERT_TRUE(held) << live.dump();
+    EXPECT_EQ(jsonString(held->payload, "event_type").value_or(""), "credit");
+    EXPECT_EQ(jsonString(held->payload, "currency").value_or(""), "CAD");
+
+    // Both reservations book: the coffee keeps its id, the deposit gets a new one.
+    mark = live.size();
+    EXPECT_EQ(sf_.postTransaction(coffee), coffee);
+    EXPECT_NE(sf_.postTransaction(deposit, /*newId=*/true), deposit);
+    for (const std::string& t : {visaTx, savingsTx}) {
+        const auto booked = live.waitFor(
+            t, [](const std::string& p) { return jsonString(p, "event_type") == "booked"; },
+            kPollTimeout, mark);
+        ASSERT_TRUE(booked) << t << "\n" << live.dump();
+        EXPECT_EQ(jsonString(booked->payload, "status").value_or(""), "booked");
+    }
+
+    // Two more statuses (each poll publishes its status after its announcements): at least one
+    // whole poll after the bookings, and none of them came twice.
+    const std::size_t statuses = live.messagesOn(topic::kSourceStatus).size();
+    ASSERT_TRUE(live.waitForCount(topic::kSourceStatus, statuses + 2, kPollTimeout)) << live.dump();
+    ASSERT_TRUE(live.sync(kMqttTimeout));
+    EXPECT_EQ(live.messagesOn(checkingTx).size(), 1u) << live.dump();
+    EXPECT_EQ(live.messagesOn(visaTx).size(), 2u) << live.dump();
+    EXPECT_EQ(live.messagesOn(savingsTx).size(), 2u) << live.dump();
+    MqttProbe& late = probe();  // last_transaction is retained, the events are not
+    ASSERT_TRUE(late.sync(kMqttTimeout));
+    EXPECT_TRUE(late.messagesOn(checkingTx).empty()) << late.dump();
+    const auto last = late.latest(topic::account("checking") + "/last_transaction");
+    ASSERT_TRUE(last) << late.dump();
+    EXPECT_TRUE(last->retained);
+    EXPECT_EQ(jsonString(last->payload, "text").value_or(""), "Narvesen") << last->payload;
+    EXPECT_EQ(jsonNumberLiteral(last->payload, "amount"), "-49.00") << last->payload;
+    for (const auto& m : live.messages())
+        EXPECT_EQ(m.payload.find("OLD SHOP"), std::string::npos) << m.topic;
+    EXPECT_EQ(terminate(daemon), 0);
+
+    // One request per poll: every fetch the daemon started is one GET /accounts, nothing more.
+    const std::size_t polls = countLines(daemon, Stream::Err, "fetch started");
+    EXPECT_GE(polls, 4u);  // the first, the new entries, the bookings, one more
+    EXPECT_EQ(static_cast<std::size_t>(sf_.counter("accounts_requests")), polls)
+        << daemon.transcript();
+    for (const char* text : {"NARVESEN", "Narvesen", "COFFEE", "DEPOSIT", "-49.00", "12.34"})
+        EXPECT_EQ(daemon.transcript().find(text), std::string::npos) << text << " was logged";
 }
 
 }  // namespace

@@ -92,7 +92,7 @@ std::optional<std::string> SimState::claim(const std::string& token, const std::
     return "https://" + c.user + ":" + c.password + "@" + accessBase;
 }
 
-SimReply SimState::accounts(const std::string& authorization, bool version2)
+SimReply SimState::accounts(const std::string& authorization, const SimQuery& query)
 {
     std::lock_guard<std::mutex> lock(mutex_);
     SimReply reply;
@@ -113,6 +113,7 @@ SimReply SimState::accounts(const std::string& authorization, bool version2)
     }
     ++requestsToday_;
     ++accountRequests_;
+    lastQuery_ = query.text;
     // The Bridge disables a token that asks too often (developer guide, quoted in #39).
     if (requestsToday_ > kBlockAt) {
         for (Credential& c : credentials_)
@@ -130,14 +131,49 @@ SimReply SimState::accounts(const std::string& authorization, bool version2)
         return {200, "text/html", "<html><body>Maintenance</body></html>"};
     if (fault_ == "500")
         return {500, "text/plain", "Internal Server Error"};
-    reply.body = body(version2 && fault_ != "v1", warnings);
+    SimQuery shape = query;
+    shape.version2 = query.version2 && fault_ != "v1";
+    reply.body = body(shape, warnings);
     if (fault_ == "truncated")
         reply.body.resize(reply.body.size() / 2);
     return reply;
 }
 
-std::string SimState::body(bool version2, const std::vector<std::string>& warnings) const
+std::string SimState::transactionsJson(const SimAccount& account, const SimQuery& query) const
 {
+    std::vector<const SimTransaction*> listed;
+    for (const SimTransaction& t : transactions_) {
+        if (t.accountId != account.id)
+            continue;
+        // pending=1 adds the pending ones whatever their dates (the real Bridge's filtering of
+        // pending entries by start-date is UNCONFIRMED).
+        const bool wanted = t.pending ? query.pending
+                                      : (!query.startDate || t.posted >= *query.startDate) &&
+                                            (!query.endDate || t.posted < *query.endDate);
+        if (wanted)
+            listed.push_back(&t);
+    }
+    // protocol: "ordered by posted".
+    std::stable_sort(
+        listed.begin(), listed.end(),
+        [](const SimTransaction* a, const SimTransaction* b) { return a->posted < b->posted; });
+    std::string out;
+    for (const SimTransaction* t : listed) {
+        out +=
+            std::string(out.empty() ? "" : ",") + "{\"id\":" + jsonString(t->id) +
+            ",\"posted\":" + std::to_string(t->posted) + ",\"amount\":" + jsonString(t->amount) +
+            ",\"description\":" + jsonString(t->description) +
+            (t->payee.empty() ? "" : ",\"payee\":" + jsonString(t->payee)) +
+            (t->memo.empty() ? "" : ",\"memo\":" + jsonString(t->memo)) +
+            (t->transactedAt == 0 ? "" : ",\"transacted_at\":" + std::to_string(t->transactedAt)) +
+            (t->pending ? ",\"pending\":true" : "") + "}";
+    }
+    return "[" + out + "]";
+}
+
+std::string SimState::body(const SimQuery& query, const std::vector<std::string>& warnings) const
+{
+    const bool version2 = query.version2;
     std::vector<std::string> legacy = warnings;
     std::string errlist;
     for (const SimError& e : errors_) {
@@ -175,7 +211,8 @@ std::string SimState::body(bool version2, const std::vector<std::string>& warnin
             ",\"currency\":" + jsonString(a.currency) + ",\"balance\":" + jsonString(a.balance) +
             (a.available ? ",\"available-balance\":" + jsonString(*a.available) : "") +
             ",\"balance-date\":" + std::to_string(a.balanceDate) +
-            ",\"transactions\":[],\"holdings\":[]";
+            (query.balancesOnly ? "" : ",\"transactions\":" + transactionsJson(a, query)) +
+            ",\"holdings\":[]";
         if (version2)
             item += ",\"conn_id\":" + jsonString(a.connId);
         else if (conn)
@@ -242,6 +279,40 @@ void SimState::setFault(const std::string& fault)
     fault_ = fault;
 }
 
+std::string SimState::addTransaction(const std::string& key, SimTransaction t)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    const auto account = std::find_if(accounts_.begin(), accounts_.end(), [&](const SimAccount& a) {
+        return a.key == key || a.id == key;
+    });
+    if (account == accounts_.end())
+        return {};
+    t.accountId = account->id;
+    if (t.id.empty())
+        t.id = "TRN-" + randomHex(8);
+    if (t.posted == 0 && !t.pending)
+        t.posted = now();
+    if (t.transactedAt == 0 && t.pending)
+        t.transactedAt = now();
+    transactions_.push_back(t);
+    return t.id;
+}
+
+std::string SimState::postTransaction(const std::string& id, bool newId)
+{
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (SimTransaction& t : transactions_) {
+        if (t.id != id || !t.pending)
+            continue;
+        t.pending = false;
+        t.posted = now();
+        if (newId)
+            t.id = "TRN-" + randomHex(8);
+        return t.id;
+    }
+    return {};
+}
+
 void SimState::setRequestsToday(int n)
 {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -263,7 +334,8 @@ std::string SimState::countersJson() const
            ",\"requests_today\":" + std::to_string(today) +
            ",\"claims\":" + std::to_string(claims_) +
            ",\"claim_refusals\":" + std::to_string(claimRefusals_) +
-           ",\"auth_failures\":" + std::to_string(authFailures_) + "}";
+           ",\"auth_failures\":" + std::to_string(authFailures_) +
+           ",\"last_query\":" + jsonString(lastQuery_) + "}";
 }
 
 std::string SimState::secretsJson() const

@@ -17,8 +17,10 @@
 
 #include <istream>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <utility>
 
 namespace bank2mqtt::sfsim {
 namespace {
@@ -33,6 +35,61 @@ void send(HTTPServerResponse& out, int status, const std::string& type, const st
         out.setContentType(type);
     out.setContentLength(static_cast<std::streamsize>(body.size()));
     out.send() << body;
+}
+
+std::optional<long long> epochParameter(const std::string& value)
+{
+    Poco::Int64 seconds = 0;
+    if (!Poco::NumberParser::tryParse64(value, seconds))
+        return std::nullopt;
+    return seconds;
+}
+
+SimQuery queryOf(const Poco::URI& uri)
+{
+    SimQuery query;
+    query.text = uri.getRawQuery();
+    for (const auto& [name, value] : uri.getQueryParameters()) {
+        if (name == "version")
+            query.version2 = value == "2";
+        else if (name == "balances-only")
+            query.balancesOnly = value == "1";
+        else if (name == "pending")
+            query.pending = value == "1";
+        else if (name == "start-date")
+            query.startDate = epochParameter(value);
+        else if (name == "end-date")
+            query.endDate = epochParameter(value);
+    }
+    return query;
+}
+
+// POST /transaction's parameters; `why` says what is wrong.
+std::optional<SimTransaction> transactionOf(std::map<std::string, std::string>& q, std::string& why)
+{
+    SimTransaction t;
+    t.id = q["id"];
+    t.amount = q["amount"];
+    t.description = q["description"];
+    t.payee = q["payee"];
+    t.memo = q["memo"];
+    t.pending = q["pending"] == "1";
+    if (t.amount.empty()) {
+        why = "amount is required";
+        return std::nullopt;
+    }
+    for (const auto& [key, field] : {std::pair<const char*, long long*>{"posted", &t.posted},
+                                     {"transacted_at", &t.transactedAt}}) {
+        if (q[key].empty())
+            continue;
+        const auto seconds = epochParameter(q[key]);
+        if (!seconds || *seconds < 0) {
+            why = std::string(key) + " must be a UNIX time";
+            return std::nullopt;
+        }
+        *field = *seconds;
+    }
+    return t;
 }
 
 void drain(HTTPServerRequest& request)
@@ -65,10 +122,8 @@ public:
             return send(out, 200, "text/plain", *access + "\n");
         }
         if (request.getMethod() == "GET" && path == "/simplefin/accounts") {
-            bool v2 = false;
-            for (const auto& [name, value] : uri.getQueryParameters())
-                v2 = v2 || (name == "version" && value == "2");
-            const SimReply reply = sim_.state().accounts(request.get("Authorization", ""), v2);
+            const SimReply reply =
+                sim_.state().accounts(request.get("Authorization", ""), queryOf(uri));
             return send(out, reply.status, reply.contentType, reply.body);
         }
         if (request.getMethod() == "GET" && path == "/simplefin/info")
@@ -118,6 +173,19 @@ public:
                 return bad("code is required");
             s.addError(e);
             return ok();
+        }
+        if (post && path == "/transaction") {
+            std::string why;
+            const auto t = transactionOf(q, why);
+            if (!t)
+                return bad(why);
+            const std::string id = s.addTransaction(q["account"], *t);
+            return id.empty() ? bad("unknown account") : ok("{\"id\":" + jsonString(id) + "}");
+        }
+        if (post && path == "/transaction/post") {
+            const std::string id = s.postTransaction(q["id"], q["new_id"] == "1");
+            return id.empty() ? bad("no pending transaction has that id")
+                              : ok("{\"id\":" + jsonString(id) + "}");
         }
         if (post && path == "/clear-errors") {
             s.clearErrors();

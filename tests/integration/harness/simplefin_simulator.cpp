@@ -116,6 +116,33 @@ void SimpleFinSimulator::setRequestsToday(int n)
     request("POST", "/requests-today?n=" + std::to_string(n));
 }
 
+std::string SimpleFinSimulator::addTransaction(const std::string& account,
+                                               const std::string& amount,
+                                               const std::string& description,
+                                               const std::string& payee, bool pending,
+                                               long long posted)
+{
+    const std::string reply =
+        request("POST", "/transaction?account=" + encode(account) + "&amount=" + encode(amount) +
+                            "&description=" + encode(description) +
+                            (payee.empty() ? "" : "&payee=" + encode(payee)) +
+                            (pending ? "&pending=1" : "") +
+                            (posted == 0 ? "" : "&posted=" + std::to_string(posted)));
+    return parse("/transaction", reply)->getValue<std::string>("id");
+}
+
+std::string SimpleFinSimulator::postTransaction(const std::string& id, bool newId)
+{
+    const std::string reply =
+        request("POST", "/transaction/post?id=" + encode(id) + (newId ? "&new_id=1" : ""));
+    return parse("/transaction/post", reply)->getValue<std::string>("id");
+}
+
+std::string SimpleFinSimulator::lastQuery()
+{
+    return parse("/counters", request("GET", "/counters"))->getValue<std::string>("last_query");
+}
+
 int SimpleFinSimulator::counter(const std::string& name)
 {
     return parse("/counters", request("GET", "/counters"))->getValue<int>(name);

@@ -48,6 +48,17 @@ public:
     /// none | 402 | html | 500 | truncated | v1
     void fault(const std::string& mode);
     void setRequestsToday(int n);
+    /// Adds a transaction to an account (key) and returns its id. `amount` is signed ("-49.00"
+    /// = money out); `posted` 0 = now (a pending one stays 0 and is transacted now);
+    /// `payee` "" = the field is left out.
+    std::string addTransaction(const std::string& account, const std::string& amount,
+                               const std::string& description, const std::string& payee = "",
+                               bool pending = false, long long posted = 0);
+    /// Books a pending transaction (posted now) and returns its id then; `newId`: it gets a new
+    /// id (whether the real Bridge keeps it is UNCONFIRMED).
+    std::string postTransaction(const std::string& id, bool newId = false);
+    /// The raw query string of the last authenticated GET /accounts.
+    std::string lastQuery();
     /// {"accounts_requests", "requests_today", "claims", "claim_refusals", "auth_failures"}.
     int counter(const std::string& name);
     /// Every setup token, claim token, user and password issued (for secret sweeps).

@@ -6,6 +6,7 @@
 #include <Poco/Base64Decoder.h>
 #include <Poco/Base64Encoder.h>
 #include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPSClientSession.h>
@@ -79,6 +80,29 @@ protected:
         const std::string access = r.body.substr(0, r.body.find('\n'));
         const auto start = access.find("://") + 3;
         return "Basic " + b64(access.substr(start, access.find('@') - start));
+    }
+
+    /// A control-port call (plain HTTP); the reply's body, "HTTP <status>" prefixed unless 200.
+    std::string control(const std::string& pathAndQuery)
+    {
+        Poco::Net::HTTPClientSession session("127.0.0.1", sim.controlPort());
+        Poco::Net::HTTPRequest request("POST", pathAndQuery, Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setContentLength(0);
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::string body;
+        Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
+        return response.getStatus() == 200 ? body
+                                           : "HTTP " + std::to_string(response.getStatus()) + body;
+    }
+
+    /// The id in a control reply {"id":"TRN-..."}.
+    static std::string idOf(const std::string& reply)
+    {
+        const auto start = reply.find("\"id\":\"");
+        if (start == std::string::npos)
+            return {};
+        return reply.substr(start + 6, reply.find('"', start + 6) - start - 6);
     }
 
     static SimOptions options()
@@ -163,6 +187,77 @@ TEST_F(SimpleFinSim, TheBridgeWarnsAbove48AndBlocksAbove96ADay)
     sim.state().advanceClock(86400);
     EXPECT_EQ(call("GET", "/simplefin/accounts?version=2", auth).status, 403)
         << "the blocked Access URL stays disabled";
+}
+
+TEST_F(SimpleFinSim, TransactionsFollowStartDatePendingAndBalancesOnly)
+{
+    const std::string auth = claimNew();
+    const long long now = sim.state().now();
+    const std::string old = idOf(control("/transaction?account=checking&amount=-20.00"
+                                         "&description=OLD%20SHOP&posted=" +
+                                         std::to_string(now - 10 * 86400)));
+    const std::string recent =
+        idOf(control("/transaction?account=checking&amount=-49.00&description=POS%20NARVESEN"
+                     "&payee=Narvesen&memo=Card%204111&posted=" +
+                     std::to_string(now - 86400)));
+    const std::string pending =
+        idOf(control("/transaction?account=visa&amount=-12.34&description=SQ%20COFFEE"
+                     "&pending=1&transacted_at=" +
+                     std::to_string(now - 600)));
+    ASSERT_FALSE(old.empty());
+    ASSERT_FALSE(recent.empty());
+    ASSERT_FALSE(pending.empty());
+    EXPECT_EQ(control("/transaction?account=nope&amount=1").substr(0, 8), "HTTP 400");
+    EXPECT_EQ(control("/transaction?account=checking").substr(0, 8), "HTTP 400");
+
+    const std::string since = "start-date=" + std::to_string(now - 5 * 86400);
+    Reply r = call("GET", "/simplefin/accounts?version=2&" + since, auth);
+    EXPECT_EQ(r.body.find(old), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("{\"id\":\"" + recent + "\",\"posted\":" + std::to_string(now - 86400) +
+                          ",\"amount\":\"-49.00\",\"description\":\"POS NARVESEN\","
+                          "\"payee\":\"Narvesen\",\"memo\":\"Card 4111\"}"),
+              std::string::npos)
+        << r.body;
+    EXPECT_EQ(r.body.find(pending), std::string::npos) << "pending only with pending=1";
+
+    r = call("GET", "/simplefin/accounts?version=2&" + since + "&pending=1", auth);
+    EXPECT_NE(r.body.find("{\"id\":\"" + pending +
+                          "\",\"posted\":0,\"amount\":\"-12.34\",\"description\":\"SQ COFFEE\","
+                          "\"transacted_at\":" +
+                          std::to_string(now - 600) + ",\"pending\":true}"),
+              std::string::npos)
+        << r.body;
+    EXPECT_NE(
+        sim.state().countersJson().find("\"last_query\":\"version=2&" + since + "&pending=1\""),
+        std::string::npos)
+        << sim.state().countersJson();
+
+    r = call("GET", "/simplefin/accounts?version=2&balances-only=1", auth);
+    EXPECT_EQ(r.body.find("transactions"), std::string::npos) << r.body;
+    r = call("GET", "/simplefin/accounts?version=2", auth);
+    EXPECT_NE(r.body.find(old), std::string::npos) << "no start-date: every booked entry";
+}
+
+TEST_F(SimpleFinSim, PostingAPendingEntryKeepsOrChangesItsId)
+{
+    const std::string auth = claimNew();
+    const std::string kept =
+        idOf(control("/transaction?account=visa&amount=-5.00&description=A&pending=1"));
+    const std::string renamed =
+        idOf(control("/transaction?account=visa&amount=-6.00&description=B&pending=1"));
+    EXPECT_EQ(idOf(control("/transaction/post?id=" + kept)), kept);
+    const std::string newId = idOf(control("/transaction/post?id=" + renamed + "&new_id=1"));
+    EXPECT_FALSE(newId.empty());
+    EXPECT_NE(newId, renamed);
+    EXPECT_EQ(control("/transaction/post?id=" + kept).substr(0, 8), "HTTP 400")
+        << "only a pending entry can post";
+
+    const Reply r = call("GET", "/simplefin/accounts?version=2&pending=1", auth);
+    EXPECT_EQ(r.body.find("\"pending\":true"), std::string::npos) << r.body;
+    EXPECT_NE(r.body.find("\"id\":\"" + kept + "\""), std::string::npos);
+    EXPECT_NE(r.body.find("\"id\":\"" + newId + "\""), std::string::npos);
+    EXPECT_EQ(r.body.find("\"id\":\"" + renamed + "\""), std::string::npos);
+    EXPECT_EQ(r.body.find("\"posted\":0"), std::string::npos) << r.body;
 }
 
 }  // namespace
