@@ -31,6 +31,9 @@ public:
     /// when the client is not connected: the caller keeps it and tries again after the next
     /// connect (see onConnected()).
     bool event(const std::string& topic, const std::string& payload);
+    /// Waits at most `timeout` until the broker has acknowledged every message handed over so
+    /// far (events included); false when it has not (the connection was lost meanwhile).
+    bool acknowledged(std::chrono::milliseconds timeout) { return mqtt_.flush(timeout); }
     /// Publishes an empty retained payload, which deletes the topic on the broker. A clear that
     /// happens while disconnected is kept and sent on the next connect; once the broker has it,
     /// it is forgotten, so it is never sent again (Home Assistant warns about every empty

@@ -23,6 +23,9 @@ const char* kLeftOutState = "left_out";
 
 using Value = TopicLayout::Value;
 
+// How long the poll thread waits for the broker to acknowledge a batch of announcements.
+constexpr std::chrono::seconds kEventAcknowledgement{5};
+
 // The transactions' own call budget lives in the host state next to the balances' one, under
 // another key: CallBudget always uses CallBudget::kStateKey.
 class RenamedKeyStore final : public StateStore {
@@ -88,8 +91,14 @@ SourcePoller::SourcePoller(SourcePlan plan, const InstallationKey& ids, BankSour
         status_.consentEnd = consent_->end();
     }
     // app.cpp refused `transactions = true` for a plugin without the feed and enabled it.
-    if (plan_.transactions)
+    if (plan_.transactions) {
         feed_ = capabilityOf<TransactionFeed>(source_);
+    } else {
+        // Switched off: switching on again later starts afresh (nothing old announced then).
+        for (const char* key : {TransactionLedger::kStateKey, "transaction_budget"})
+            if (hostState_.get(key))
+                hostState_.erase(key);
+    }
     if (feed_ != nullptr) {
         ledger_.emplace(hostState_, clock_, log_, plan_.transactionsBacklog);
         status_.transactionsError = "";
@@ -324,19 +333,34 @@ void SourcePoller::publishTransactions()
     if (!ledger_)
         return;
     const TopicLayout& topics = publisher_.topics();
-    while (!ledger_->queue().empty()) {
-        const TransactionEvent& e = ledger_->queue().front();
+    const auto known = [this](const std::string& account) {
+        return std::find(accountKeys_.begin(), accountKeys_.end(), account) != accountKeys_.end();
+    };
+    // Handed to the client in order, and taken off the queue only once the broker has
+    // acknowledged them: Paho drops messages in flight when the connection is lost (clean
+    // session), so what is not acknowledged is sent again after the reconnect: at least once.
+    const auto& queue = ledger_->queue();
+    std::size_t handed = 0;
+    for (; handed < queue.size(); ++handed) {
+        const TransactionEvent& e = queue[handed];
         // An account that left the configuration while its announcement waited takes it along.
-        if (std::find(accountKeys_.begin(), accountKeys_.end(), e.account) != accountKeys_.end()) {
-            if (!publisher_.event(topics.accountValue(plan_.id, e.account, Value::Transaction),
-                                  e.payload))
-                break;
-            const std::string account = e.account;
-            publisher_.set(topics.accountValue(plan_.id, account, Value::LastTransaction),
-                           ledger_->pop());
-            continue;
-        }
-        ledger_->pop();
+        if (known(e.account) &&
+            !publisher_.event(topics.accountValue(plan_.id, e.account, Value::Transaction),
+                              e.payload))
+            break;
+    }
+    if (handed == 0)
+        return;
+    if (!publisher_.acknowledged(kEventAcknowledgement)) {
+        log_.debug("transaction announcements not acknowledged by the broker; sent again after "
+                   "the reconnect");
+        return;
+    }
+    for (std::size_t i = 0; i < handed; ++i) {
+        const std::string account = ledger_->queue().front().account;
+        const std::string last = ledger_->pop();
+        if (known(account))
+            publisher_.set(topics.accountValue(plan_.id, account, Value::LastTransaction), last);
     }
     ledger_->save();
 }

@@ -123,18 +123,23 @@ int TransactionLedger::today() const
 // login beyond that).
 std::string TransactionLedger::since() const
 {
+    return formatIsoDate(sinceDay());
+}
+
+int TransactionLedger::sinceDay() const
+{
     const int now = today();
     int from = now - kLookbackDays;
     const int last = lastFetchDay_.load();
     if (last != kNever && last <= now)
         from = std::min(from, last - kBookBeforeDays);
-    return formatIsoDate(std::max(from, now - kMaxLookbackDays));
+    return std::max(from, now - kMaxLookbackDays);
 }
 
 void TransactionLedger::take(const std::string& account, const std::vector<Transaction>& listing)
 {
     const int now = today();
-    const int from = *parseIsoDate(since());
+    const int from = sinceDay();
     const bool first = accounts_.find(account) == accounts_.end();
     Memory& memory = accounts_[account];
     if (first)
@@ -148,9 +153,11 @@ void TransactionLedger::take(const std::string& account, const std::vector<Trans
         c.t = &t;
         const std::optional<int> day = parseIsoDate(t.date);
         // A booked entry has a date (the feed drops one without); a pending one may not, and
-        // then its key must not change with the day it is looked at.
-        if (!t.pending && (!day || *day < from))
-            continue;  // older than the window: neither announced nor kept
+        // then its key must not change with the day it is looked at. Older than the window:
+        // neither announced nor kept (a hold dated weeks back would otherwise come back as new
+        // once its memory is pruned).
+        if ((!t.pending && !day) || (day && *day < from))
+            continue;
         c.day = day.value_or(now);
         const std::string basis =
             std::string(t.pending ? "p|" : "b|") + (day ? std::to_string(*day) : "-") + "|" +
@@ -160,51 +167,78 @@ void TransactionLedger::take(const std::string& account, const std::vector<Trans
             c.id = digest("i|" + t.id);
         candidates.push_back(std::move(c));
     }
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.day < b.day; });
 
     const auto seen = [&memory](const std::string& key) {
         return !key.empty() && memory.seen.count(key) > 0;
     };
-    const auto pendingOf = [&memory](const Candidate& c) {
-        return std::find_if(memory.pending.begin(), memory.pending.end(), [&c](const Pending& p) {
-            return (!c.id.empty() && p.id == c.id) || p.content == c.content;
-        });
+    const auto remember = [&memory](const std::string& key, int day) {
+        if (key.empty())
+            return;
+        auto [it, inserted] = memory.seen.emplace(key, day);
+        if (!inserted)
+            it->second = std::max(it->second, day);
+    };
+    const auto kindOf = [](const Candidate& c) {
+        return std::string(c.t->amount.minor < 0 ? "debit" : "credit");
+    };
+    const auto books = [](int pendingDay, int bookedDay) {
+        return bookedDay + kBookBeforeDays >= pendingDay &&
+               bookedDay <= pendingDay + kBookWithinDays;
     };
 
+    // Bookings first, so that a reservation listed next to its own booking is covered by it.
     std::vector<std::pair<const Candidate*, std::string>> fresh;  // entry, kind
+    std::vector<const Candidate*> unmatched;  // new bookings that ended no known reservation
     for (const Candidate& c : candidates) {
-        const std::string kind = c.t->amount.minor < 0 ? "debit" : "credit";
-        if (c.t->pending) {
-            if (seen(c.id) || seen(c.content) || pendingOf(c) != memory.pending.end())
-                continue;
-            memory.pending.push_back({c.id, c.content, c.t->amount.minor, c.day, true});
-            fresh.emplace_back(&c, kind);
+        if (c.t->pending || seen(c.id) || seen(c.content))
             continue;
-        }
-        if (seen(c.id) || seen(c.content))
-            continue;
-        memory.seen[c.content] = c.day;
-        if (!c.id.empty())
-            memory.seen[c.id] = c.day;
+        remember(c.content, c.day);
+        remember(c.id, c.day);
         // The reservation this booking ends: the same id, else the same amount within days.
         auto match = std::find_if(memory.pending.begin(), memory.pending.end(),
                                   [&c](const Pending& p) { return !c.id.empty() && p.id == c.id; });
         if (match == memory.pending.end()) {
             for (auto it = memory.pending.begin(); it != memory.pending.end(); ++it)
-                if (it->minor == c.t->amount.minor && c.day + kBookBeforeDays >= it->day &&
-                    c.day <= it->day + kBookWithinDays &&
+                if (it->minor == c.t->amount.minor && books(it->day, c.day) &&
                     (match == memory.pending.end() || it->day < match->day))
                     match = it;
         }
-        if (match != memory.pending.end()) {
-            // A reservation nobody was told about (first listing) books as a plain entry.
-            fresh.emplace_back(&c, match->announced ? "booked" : kind);
-            memory.pending.erase(match);
-        } else {
-            fresh.emplace_back(&c, kind);
+        if (match == memory.pending.end()) {
+            fresh.emplace_back(&c, kindOf(c));
+            unmatched.push_back(&c);
+            continue;
         }
+        // A reservation nobody was told about (first listing) books as a plain entry. The
+        // reservation stays known, in case the bank still lists it after its booking.
+        fresh.emplace_back(&c, match->announced ? "booked" : kindOf(c));
+        remember(match->id, std::max(match->day, c.day));
+        remember(match->content, std::max(match->day, c.day));
+        memory.pending.erase(match);
     }
+    for (const Candidate& c : candidates) {
+        if (!c.t->pending || seen(c.id) || seen(c.content))
+            continue;
+        const bool known =
+            std::any_of(memory.pending.begin(), memory.pending.end(), [&c](const Pending& p) {
+                return (!c.id.empty() && p.id == c.id) || p.content == c.content;
+            });
+        if (known)
+            continue;
+        // First seen together with its own booking: the booking says it all.
+        auto cover = std::find_if(unmatched.begin(), unmatched.end(), [&](const Candidate* b) {
+            return b->t->amount.minor == c.t->amount.minor && books(c.day, b->day);
+        });
+        if (cover != unmatched.end()) {
+            remember(c.content, std::max(c.day, (*cover)->day));
+            remember(c.id, std::max(c.day, (*cover)->day));
+            unmatched.erase(cover);
+            continue;
+        }
+        memory.pending.push_back({c.id, c.content, c.t->amount.minor, c.day, true});
+        fresh.emplace_back(&c, kindOf(c));
+    }
+    std::stable_sort(fresh.begin(), fresh.end(),
+                     [](const auto& a, const auto& b) { return a.first->day < b.first->day; });
     if (!fresh.empty())
         dirty_ = true;
 
@@ -247,13 +281,16 @@ void TransactionLedger::enqueue(const std::string& account, const Candidate& c,
 void TransactionLedger::prune(Memory& memory)
 {
     const int now = today();
-    const int from = *parseIsoDate(since());
+    const int from = sinceDay();
     for (auto it = memory.seen.begin(); it != memory.seen.end();)
         it = it->second < from - 1 ? memory.seen.erase(it) : std::next(it);
-    memory.pending.erase(
-        std::remove_if(memory.pending.begin(), memory.pending.end(),
-                       [now](const Pending& p) { return p.day < now - kPendingKeptDays; }),
-        memory.pending.end());
+    // A reservation that never booked (released by the shop) is forgotten once its booking
+    // could no longer fall inside the window.
+    memory.pending.erase(std::remove_if(memory.pending.begin(), memory.pending.end(),
+                                        [from, now](const Pending& p) {
+                                            return p.day < std::min(from, now - kPendingKeptDays);
+                                        }),
+                         memory.pending.end());
     if (memory.seen.size() > kMaxRemembered) {
         std::vector<std::pair<int, std::string>> byDay;
         for (const auto& [key, day] : memory.seen)
@@ -361,9 +398,9 @@ void TransactionLedger::save()
     dirty_ = false;
 }
 
-// A damaged entry costs at most a repeated announcement of the current week, never a crash: what
-// cannot be read is left out, and an account whose memory is lost counts as new (its first
-// listing announces only the backlog).
+// A damaged memory costs announcements, never a crash and never a flood: the whole memory and
+// queue are dropped, and each account's next listing counts as a first one (only the backlog
+// is announced; what was new in it is taken as history).
 void TransactionLedger::load()
 {
     const auto saved = state_.get(kStateKey);

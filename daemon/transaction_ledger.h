@@ -35,7 +35,7 @@ struct TransactionEvent {
 ///   within a few days of it, that is one event of kind `booked`, not a second debit.
 /// - An account seen for the first time (transactions just enabled, a new account) announces
 ///   only its newest `backlog` entries; the rest is remembered as old.
-/// - Memory is a rolling window: since() is a week back (further after a pause in polling,
+/// - Memory is a rolling window: since() is ten days back (further after a pause in polling,
 ///   at most 90 days); entries dated before it are neither announced nor kept.
 /// - Announcements wait in a queue (kMaxQueued, the oldest dropped first with a warning) until
 ///   the broker takes them; the queue is persisted with the rest, so a restart while the broker
@@ -50,9 +50,14 @@ public:
     /// More new entries than this in one account's listing are a bank that renumbered its
     /// history, not a shopping spree: only the newest are announced.
     static constexpr std::size_t kMaxNewPerListing = 100;
-    static constexpr int kLookbackDays = 7;
+    /// At least as long as a booking may take (kBookWithinDays in the .cpp), so that a
+    /// reservation's booking dated back to the purchase still falls inside the window.
+    static constexpr int kLookbackDays = 10;
     static constexpr int kMaxLookbackDays = 90;
-    static constexpr std::size_t kMaxRemembered = 5000;  ///< per account
+    /// Keys per account: two per entry (digest and id) of the most a listing may hold
+    /// (CheckedSource::CheckedTransactions::kMaxTransactions), so the cap never forgets an entry
+    /// still in the window.
+    static constexpr std::size_t kMaxRemembered = 12000;
 
     /// `clock`, `hostState` and `log` must outlive the ledger. `backlog`: entries announced on
     /// an account's first listing (transactions_backlog).
@@ -95,6 +100,7 @@ private:
 
     void load();
     int today() const;
+    int sinceDay() const;
     void enqueue(const std::string& account, const Candidate& c, const std::string& kind);
     void prune(Memory& memory);
 

@@ -521,7 +521,7 @@ TEST(SourcePollerTransactions, ANewTransactionIsAnEventAndTheRetainedLastOne)
     const std::string event = rig.events()[0];
     EXPECT_EQ(rig.mqtt.retained["bank2mqtt/kid/lommepenger/last_transaction"],
               event.substr(0, event.size() - 1) + ",\"recent\":[" + event + "]}");
-    EXPECT_EQ(rig.feed.asked, (std::vector<std::string>{"2026-11-20", "2026-11-20", "2026-11-20"}));
+    EXPECT_EQ(rig.feed.asked, (std::vector<std::string>{"2026-11-17", "2026-11-17", "2026-11-17"}));
     poller->publishStatus(std::nullopt);
     EXPECT_NE(rig.mqtt.retained["bank2mqtt/kid/status"].find("\"transactions_error\":null"),
               std::string::npos);
@@ -578,6 +578,17 @@ TEST(SourcePollerTransactions, AFailedListingIsOnTheStatusAndTheBalancesStillPub
     EXPECT_EQ(rig.log.count("transactions: the bank answered 503"), 1);
     poller->poll();
     EXPECT_EQ(rig.log.count("transactions: the bank answered 503"), 1);  // logged once
+}
+
+TEST(SourcePollerTransactions, SwitchedOffTheMemoryGoesSoSwitchingOnAgainStartsAfresh)
+{
+    FeedRig rig;
+    rig.hostState.put(TransactionLedger::kStateKey, "{}");
+    rig.hostState.put("transaction_budget", "[]");
+    rig.plan.transactions = false;
+    auto poller = rig.poller();
+    EXPECT_FALSE(rig.hostState.get(TransactionLedger::kStateKey));
+    EXPECT_FALSE(rig.hostState.get("transaction_budget"));
 }
 
 TEST(SourcePollerTransactions, EventsWaitForTheBrokerAndAreSentOnReconnect)

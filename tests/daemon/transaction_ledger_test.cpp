@@ -213,7 +213,7 @@ TEST_F(Ledger, AFloodOfNewEntriesAnnouncesOnlyTheNewestHundred)
 TEST_F(Ledger, TheWindowIsAWeekAndReachesBackOverAPause)
 {
     TransactionLedger ledger(state_, clock_, log_, 0);
-    EXPECT_EQ(ledger.since(), "2026-11-20");
+    EXPECT_EQ(ledger.since(), "2026-11-17");
     poll(ledger, {});
     clock_.advance(std::chrono::hours(24 * 20));  // the daemon was off for 20 days
     EXPECT_EQ(ledger.since(), "2026-11-24");      // three days before the last good listing
@@ -280,6 +280,66 @@ TEST_F(Ledger, AnAccountThatLeftIsForgottenAndStartsAfreshIfItReturns)
     EXPECT_EQ(state_.get(TransactionLedger::kStateKey)->find("\"old\""), std::string::npos);
     ledger.take("old", {tx(-100, "KIOSK"), tx(-200, "KIWI")});
     EXPECT_TRUE(ledger.queue().empty());  // a first listing again: history
+}
+
+TEST_F(Ledger, AReservationStillListedAfterItsBookingIsNotAnnouncedAgain)
+{
+    TransactionLedger ledger(state_, clock_, log_, 0);
+    poll(ledger, {});
+    EXPECT_THAT(poll(ledger, {tx(-4900, "VISA VARE", "2026-11-26", true)}),
+                ElementsAre("debit -49 VISA VARE pending"));
+    EXPECT_THAT(
+        poll(ledger, {tx(-4900, "VISA VARE", "2026-11-26", true), tx(-4900, "NARVESEN OSLO S")}),
+        ElementsAre("booked -49 NARVESEN OSLO S booked"));
+    EXPECT_THAT(
+        poll(ledger, {tx(-4900, "VISA VARE", "2026-11-26", true), tx(-4900, "NARVESEN OSLO S")}),
+        IsEmpty());
+}
+
+TEST_F(Ledger, AReservationFirstSeenNextToItsBookingIsOneDebit)
+{
+    TransactionLedger ledger(state_, clock_, log_, 0);
+    poll(ledger, {});
+    // Polled four times a day: the purchase was reserved and booked between two polls, the
+    // booking dated a day before the reservation.
+    EXPECT_THAT(poll(ledger, {tx(-4900, "VISA VARE", kToday, true),
+                              tx(-4900, "NARVESEN OSLO S", "2026-11-26")}),
+                ElementsAre("debit -49 NARVESEN OSLO S booked"));
+    EXPECT_THAT(poll(ledger, {tx(-4900, "VISA VARE", kToday, true),
+                              tx(-4900, "NARVESEN OSLO S", "2026-11-26")}),
+                IsEmpty());
+}
+
+TEST_F(Ledger, TwoIdenticalReservationsBookOneAfterTheOther)
+{
+    TransactionLedger ledger(state_, clock_, log_, 0);
+    poll(ledger, {});
+    const Transaction reserved = tx(-4900, "NARVESEN", kToday, true);
+    EXPECT_EQ(poll(ledger, {reserved, reserved}).size(), 2u);
+    EXPECT_THAT(poll(ledger, {reserved, tx(-4900, "NARVESEN OSLO")}),
+                ElementsAre("booked -49 NARVESEN OSLO booked"));
+    EXPECT_THAT(poll(ledger, {tx(-4900, "NARVESEN OSLO"), tx(-4900, "NARVESEN OSLO")}),
+                ElementsAre("booked -49 NARVESEN OSLO booked"));
+    EXPECT_THAT(poll(ledger, {tx(-4900, "NARVESEN OSLO"), tx(-4900, "NARVESEN OSLO")}), IsEmpty());
+}
+
+TEST_F(Ledger, AHoldDatedBeforeTheWindowIsHistoryNotANewDebitEveryPoll)
+{
+    TransactionLedger ledger(state_, clock_, log_, 0);
+    poll(ledger, {});
+    for (int i = 0; i < 3; ++i)
+        EXPECT_THAT(poll(ledger, {tx(-150000, "HOTEL", "2026-11-05", true)}), IsEmpty());
+}
+
+TEST_F(Ledger, ABookingDatedBackToThePurchaseStillEndsItsReservation)
+{
+    TransactionLedger ledger(state_, clock_, log_, 0);
+    poll(ledger, {});
+    EXPECT_THAT(poll(ledger, {tx(-4900, "NARVESEN", kToday, true)}),
+                ElementsAre("debit -49 NARVESEN pending"));
+    clock_.advance(std::chrono::hours(24 * 9));  // booked nine days later, dated the purchase day
+    EXPECT_THAT(poll(ledger, {tx(-4900, "NARVESEN OSLO", kToday)}),
+                ElementsAre("booked -49 NARVESEN OSLO booked"));
 }
 
 TEST(IsoDate, ParsesAndFormatsCalendarDatesOnly)
