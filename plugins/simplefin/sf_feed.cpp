@@ -7,17 +7,6 @@
 #include <exception>
 
 namespace bank2mqtt::simplefin {
-namespace {
-
-std::string joined(const std::vector<std::string>& parts)
-{
-    std::string out;
-    for (const auto& p : parts)
-        out += (out.empty() ? "" : "; ") + p;
-    return out;
-}
-
-}  // namespace
 
 std::int64_t SimpleFinSource::windowStart() const
 {

@@ -60,15 +60,15 @@ std::string label(const SfAccount& account)
     return name;
 }
 
-std::string joined(const std::vector<std::string>& parts)
+}  // namespace
+
+std::string SimpleFinSource::joined(const std::vector<std::string>& parts)
 {
     std::string out;
     for (const auto& p : parts)
         out += (out.empty() ? "" : "; ") + p;
     return out;
 }
-
-}  // namespace
 
 SimpleFinSource::SimpleFinSource(const Services& services)
     : clock_(services.clock), http_(services.http), state_(services.state), log_(services.log)

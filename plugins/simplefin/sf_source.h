@@ -67,6 +67,8 @@ public:
     static constexpr std::chrono::hours kLongestWindow{60 * 24};
 
 private:
+    /// Sentences of a status message, joined by "; ".
+    static std::string joined(const std::vector<std::string>& parts);
     FetchResult poll(bool forListing);
     std::optional<AccessUrl> storedAccess() const;
     std::string authorizeHint() const;

@@ -152,4 +152,17 @@ std::string jsonNumberLiteral(const std::string& payload, const std::string& key
     return match[1];
 }
 
+bool waitForPolls(ChildProcess& daemon, int n, const std::string& source)
+{
+    std::size_t from = daemon.lineCount(ChildProcess::Stream::Err);
+    for (int i = 0; i < n; ++i) {
+        auto line = daemon.waitForLine(ChildProcess::Stream::Err,
+                                       "[" + source + "] balances published", kPollTimeout, from);
+        if (!line)
+            return false;
+        from = *line + 1;
+    }
+    return true;
+}
+
 }  // namespace bank2mqtt::itest

@@ -74,6 +74,10 @@ inline std::string available(const std::string& key)
 }
 }  // namespace topic
 
+/// Waits until `daemon` (run with --log-level=debug) has published the balances of `n` more
+/// polls of `source` after this call; false when one does not come within kPollTimeout.
+bool waitForPolls(ChildProcess& daemon, int n, const std::string& source = "kid");
+
 /// The `state` of a status JSON payload, or "" if the payload is not such an object.
 std::string statusState(const std::string& payload);
 /// A predicate for status payloads in `state`.

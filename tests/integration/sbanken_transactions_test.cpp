@@ -63,27 +63,6 @@ protected:
         }
         return o;
     }
-    /// Waits until `daemon` has published `n` more polls' balances after this call (the
-    /// transactions are read before a poll's balances are published).
-    static bool polls(ChildProcess& daemon, int n)
-    {
-        std::size_t from = daemon.lineCount(Stream::Err);
-        for (int i = 0; i < n; ++i) {
-            auto line =
-                daemon.waitForLine(Stream::Err, "[kid] balances published", kPollTimeout, from);
-            if (!line)
-                return false;
-            from = *line + 1;
-        }
-        return true;
-    }
-    static std::size_t countOn(const MqttProbe& probe, const std::string& topic)
-    {
-        std::size_t n = 0;
-        for (const auto& m : probe.messages())
-            n += m.topic == topic ? 1 : 0;
-        return n;
-    }
 };
 
 TEST_F(SbankenTransactions, V2AnnouncesOnceAndReadsOncePerPoll)
@@ -91,7 +70,7 @@ TEST_F(SbankenTransactions, V2AnnouncesOnceAndReadsOncePerPoll)
     sim_.resetCounters();
     MqttProbe& p = probe();
     ChildProcess& daemon = startDaemon(writeConfig(options("2")), {"--log-level=debug"});
-    ASSERT_TRUE(polls(daemon, 1)) << daemon.text(Stream::Err);
+    ASSERT_TRUE(waitForPolls(daemon, 1)) << daemon.text(Stream::Err);
     sim_.addTransaction(sim::kLommepenger, "1234567.89", "Lommepenger fra pappa", false, "",
                         "12345678903");
 
@@ -107,8 +86,8 @@ TEST_F(SbankenTransactions, V2AnnouncesOnceAndReadsOncePerPoll)
     EXPECT_EQ(field(event->payload, "status"), "booked");
     EXPECT_EQ(event->payload.find("12345678903"), std::string::npos) << event->payload;
 
-    ASSERT_TRUE(polls(daemon, 2));
-    EXPECT_EQ(countOn(p, kEvents), 1u);
+    ASSERT_TRUE(waitForPolls(daemon, 2));
+    EXPECT_EQ(p.messagesOn(kEvents).size(), 1u);
     EXPECT_EQ(terminate(daemon), 0);
     // Each poll: one account request (the list on the first, accounts/{id} later) and one
     // transactions request; a poll cut short by the shutdown may lack the second.
@@ -132,7 +111,7 @@ TEST_F(SbankenTransactions, AnEntryOnTheSecondPageIsAnnounced)
     sim_.resetCounters();
     MqttProbe& p = probe();
     ChildProcess& daemon = startDaemon(writeConfig(options("1")), {"--log-level=debug"});
-    ASSERT_TRUE(polls(daemon, 1)) << daemon.text(Stream::Err);
+    ASSERT_TRUE(waitForPolls(daemon, 1)) << daemon.text(Stream::Err);
     EXPECT_GE(sim_.transactionRequests(), 2u);
     // Older than all of them: it sorts last, onto the second page.
     sim_.addTransaction(sim::kLommepenger, "-0.50", "Gammel kvittering", false, utcDate(5));
@@ -143,8 +122,8 @@ TEST_F(SbankenTransactions, AnEntryOnTheSecondPageIsAnnounced)
     EXPECT_EQ(numberLiteral(event->payload, "amount"), "-0.50") << event->payload;
     EXPECT_EQ(field(event->payload, "text"), "Gammel kvittering");
     EXPECT_EQ(field(event->payload, "date"), utcDate(5));
-    ASSERT_TRUE(polls(daemon, 1));
-    EXPECT_EQ(countOn(p, kEvents), 1u);  // nothing of the first listing, the new one once
+    ASSERT_TRUE(waitForPolls(daemon, 1));
+    EXPECT_EQ(p.messagesOn(kEvents).size(), 1u);  // nothing of the first listing, the new one once
     EXPECT_EQ(terminate(daemon), 0);
 }
 

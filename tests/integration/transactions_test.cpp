@@ -65,33 +65,13 @@ protected:
     {
         return startDaemon(config, {"--log-level=debug"});
     }
-    /// Waits until `daemon` has published `n` more polls' balances after this call.
-    static bool polls(ChildProcess& daemon, int n)
-    {
-        std::size_t from = daemon.lineCount(Stream::Err);
-        for (int i = 0; i < n; ++i) {
-            auto line =
-                daemon.waitForLine(Stream::Err, "[kid] balances published", kPollTimeout, from);
-            if (!line)
-                return false;
-            from = *line + 1;
-        }
-        return true;
-    }
-    static std::size_t countOn(const MqttProbe& probe, const std::string& topic)
-    {
-        std::size_t n = 0;
-        for (const auto& m : probe.messages())
-            n += m.topic == topic ? 1 : 0;
-        return n;
-    }
 };
 
 TEST_F(Transactions, ANewTransactionIsAnnouncedOnceWithItsNumbersMasked)
 {
     MqttProbe& p = probe();
     ChildProcess& daemon = start(writeConfig(txOptions()));
-    ASSERT_TRUE(polls(daemon, 1));
+    ASSERT_TRUE(waitForPolls(daemon, 1));
     sim_.addTransaction(sim::kLommepenger, "-49.00",
                         "NARVESEN OSLO S kort 4111 1111 1111 1111 fra 97104133219", false, "",
                         "12345678903");
@@ -112,8 +92,8 @@ TEST_F(Transactions, ANewTransactionIsAnnouncedOnceWithItsNumbersMasked)
         EXPECT_EQ(event->payload.find(secret), std::string::npos) << event->payload;
 
     // Three more polls list it again: no second announcement.
-    ASSERT_TRUE(polls(daemon, 3));
-    EXPECT_EQ(countOn(p, kEvents), 1u);
+    ASSERT_TRUE(waitForPolls(daemon, 3));
+    EXPECT_EQ(p.messagesOn(kEvents).size(), 1u);
     MqttProbe& late = freshProbe();
     auto last = late.latest(kLast);
     ASSERT_TRUE(last);
@@ -121,7 +101,7 @@ TEST_F(Transactions, ANewTransactionIsAnnouncedOnceWithItsNumbersMasked)
     // The event with the account's recent ones (here only it) for a dashboard.
     const std::string& e = event->payload;
     EXPECT_EQ(last->payload, e.substr(0, e.size() - 1) + ",\"recent\":[" + e + "]}");
-    EXPECT_EQ(countOn(late, kEvents), 0u);  // an event is never retained
+    EXPECT_EQ(late.messagesOn(kEvents).size(), 0u);  // an event is never retained
     for (const auto& m : late.messages())
         EXPECT_EQ(m.payload.find("12345678903"), std::string::npos) << m.topic;
     EXPECT_EQ(terminate(daemon), 0);
@@ -134,8 +114,8 @@ TEST_F(Transactions, TheFirstPollAnnouncesNothingOldAndARestartNothingTwice)
     MqttProbe& p = probe();
     const DaemonConfig& config = writeConfig(txOptions());
     ChildProcess& first = start(config);
-    ASSERT_TRUE(polls(first, 3));
-    EXPECT_EQ(countOn(p, kEvents), 0u);
+    ASSERT_TRUE(waitForPolls(first, 3));
+    EXPECT_EQ(p.messagesOn(kEvents).size(), 0u);
 
     sim_.addTransaction(sim::kLommepenger, "-49.00", "NARVESEN");
     ASSERT_TRUE(p.waitForCount(kEvents, 1, kPollTimeout));
@@ -143,15 +123,15 @@ TEST_F(Transactions, TheFirstPollAnnouncesNothingOldAndARestartNothingTwice)
 
     DaemonConfigOptions again = sameInstance(config, txOptions());
     ChildProcess& second = start(writeConfig(again));
-    ASSERT_TRUE(polls(second, 3));
-    EXPECT_EQ(countOn(p, kEvents), 1u);
+    ASSERT_TRUE(waitForPolls(second, 3));
+    EXPECT_EQ(p.messagesOn(kEvents).size(), 1u);
     sim_.addTransaction(sim::kLommepenger, "-5.00", "Tyggis");
     auto next = p.waitFor(
         kEvents, [](const std::string& m) { return m.find("Tyggis") != std::string::npos; },
         kPollTimeout);
     ASSERT_TRUE(next);
     EXPECT_EQ(numberLiteral(next->payload, "amount"), "-5.00");
-    EXPECT_EQ(countOn(p, kEvents), 2u);
+    EXPECT_EQ(p.messagesOn(kEvents).size(), 2u);
     EXPECT_EQ(terminate(second), 0);
 }
 
@@ -159,14 +139,14 @@ TEST_F(Transactions, AReservationThatBooksIsOneBookedEvent)
 {
     MqttProbe& p = probe();
     ChildProcess& daemon = start(writeConfig(txOptions()));
-    ASSERT_TRUE(polls(daemon, 1));
+    ASSERT_TRUE(waitForPolls(daemon, 1));
     const std::string id = sim_.addTransaction(sim::kLommepenger, "-49.00", "NARVESEN", true);
     auto pending = p.waitFor(
         kEvents, [](const std::string&) { return true; }, kPollTimeout);
     ASSERT_TRUE(pending);
     EXPECT_EQ(field(pending->payload, "event_type"), "debit");
     EXPECT_EQ(field(pending->payload, "status"), "pending");
-    ASSERT_TRUE(polls(daemon, 2));
+    ASSERT_TRUE(waitForPolls(daemon, 2));
 
     sim_.bookTransaction(id, "NARVESEN OSLO S");
     auto booked = p.waitFor(
@@ -175,8 +155,8 @@ TEST_F(Transactions, AReservationThatBooksIsOneBookedEvent)
     ASSERT_TRUE(booked);
     EXPECT_EQ(field(booked->payload, "event_type"), "booked");
     EXPECT_EQ(numberLiteral(booked->payload, "amount"), "-49.00");
-    ASSERT_TRUE(polls(daemon, 3));
-    EXPECT_EQ(countOn(p, kEvents), 2u);  // the pending debit and its booking, nothing else
+    ASSERT_TRUE(waitForPolls(daemon, 3));
+    EXPECT_EQ(p.messagesOn(kEvents).size(), 2u);  // the pending debit and its booking, nothing else
     EXPECT_EQ(terminate(daemon), 0);
 }
 
@@ -184,12 +164,12 @@ TEST_F(Transactions, AnnouncementsWaitForTheBrokerEvenAcrossARestart)
 {
     const DaemonConfig& config = writeConfig(txOptions());
     ChildProcess& first = start(config);
-    ASSERT_TRUE(polls(first, 1));
+    ASSERT_TRUE(waitForPolls(first, 1));
     broker_.kill();
     ASSERT_TRUE(
         first.waitForLine(Stream::Err, "lost the connection to the MQTT broker", kPollTimeout));
     sim_.addTransaction(sim::kLommepenger, "-49.00", "NARVESEN");
-    ASSERT_TRUE(polls(first, 2));  // read while the broker is down: queued
+    ASSERT_TRUE(waitForPolls(first, 2));  // read while the broker is down: queued
     ASSERT_EQ(terminate(first), 0);
 
     broker_.startAgain();
@@ -199,15 +179,15 @@ TEST_F(Transactions, AnnouncementsWaitForTheBrokerEvenAcrossARestart)
         kEvents, [](const std::string&) { return true; }, kPollTimeout);
     ASSERT_TRUE(event) << second.text(Stream::Err);
     EXPECT_EQ(numberLiteral(event->payload, "amount"), "-49.00");
-    ASSERT_TRUE(polls(second, 3));
-    EXPECT_EQ(countOn(p, kEvents), 1u);
+    ASSERT_TRUE(waitForPolls(second, 3));
+    EXPECT_EQ(p.messagesOn(kEvents).size(), 1u);
     EXPECT_EQ(terminate(second), 0);
 }
 
 TEST_F(Transactions, TheEventEntityPassesTheHomeAssistantChecker)
 {
     ChildProcess& daemon = start(writeConfig(txOptions()));
-    ASSERT_TRUE(polls(daemon, 1));
+    ASSERT_TRUE(waitForPolls(daemon, 1));
     DiscoveryConfigs configs = retainedDiscovery();
     EXPECT_EQ(violations(configs), "");
     EXPECT_EQ(identifyingData(configs), "");
