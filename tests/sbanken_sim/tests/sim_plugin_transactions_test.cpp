@@ -64,12 +64,20 @@ protected:
         return options;
     }
 
+    void TearDown() override
+    {
+        // The kept-alive connection is closed from this side before the simulator stops: its
+        // stop() would otherwise write to that socket while the connection's thread closes it.
+        http_.reset();
+        SimulatorTest::TearDown();
+    }
+
     const std::string since_ = addDays(todayUtc(), -7);
     bank2mqtt::test::FakeClock clock_;
-    PocoHttpClient http_{clientOptions()};
+    std::unique_ptr<PocoHttpClient> http_ = std::make_unique<PocoHttpClient>(clientOptions());
     bank2mqtt::test::MemoryStateStore state_;
     bank2mqtt::test::CapturingLogger log_;
-    Services services_{sizeof(Services), clock_, http_, state_, log_};
+    Services services_{sizeof(Services), clock_, *http_, state_, log_};
     std::vector<Account> fetched_;
 };
 
