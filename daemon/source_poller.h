@@ -215,6 +215,7 @@ private:
 
     // Transactions (plan_.transactions): the plugin's feed, the host's memory of what was
     // announced, and the feed's own call budget when the bank limits it (fetch worker only).
+    void setUpTransactions();  // in the constructor, before any worker runs
     void applyTransactions(const TransactionsResult& result);
     std::optional<TransactionsResult> fetchTransactions();
     TransactionFeed* feed_ = nullptr;
